@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("kaffebro.core.urls")),
+    path("account/", include("kaffebro.accounts.urls")),
+    path("", include("kaffebro.network.urls")),
+    path("operator/", admin.site.urls),
+]
+
+handler404 = "kaffebro.core.views.not_found"
+handler500 = "kaffebro.core.views.server_error"
