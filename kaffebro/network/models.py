@@ -250,7 +250,7 @@ class Tie(models.Model):
         indexes = [models.Index(fields=["person_b"], name="tie_person_b")]
 
     def __str__(self) -> str:
-        return f"{self.person_a_id}–{self.person_b_id} ({self.strength})"
+        return f"{self.person_a_id}-{self.person_b_id} ({self.strength})"
 
 
 class ContactCard(models.Model):
