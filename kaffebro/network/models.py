@@ -247,7 +247,6 @@ class Tie(models.Model):
             models.CheckConstraint(condition=Q(strength__gte=1, strength__lte=5), name="tie_strength_1_to_5"),
             models.CheckConstraint(condition=~Q(person_a=models.F("person_b")), name="tie_two_different_persons"),
         ]
-        indexes = [models.Index(fields=["person_b"], name="tie_person_b")]
 
     def __str__(self) -> str:
         return f"{self.person_a_id}-{self.person_b_id} ({self.strength})"
