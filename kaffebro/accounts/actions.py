@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from kaffebro.accounts import tasks
 from kaffebro.accounts.models import Language, User
+from kaffebro.accounts.signals import display_name_changed
 from kaffebro.accounts.tokens import member_for_token
 from kaffebro.core.events import record_event
 from kaffebro.core.models import Event
@@ -165,6 +166,8 @@ def update_preferences(user: User, *, display_name: str, language: str, time_zon
         for field in changed:
             setattr(user, field, wanted[field])
         record_event("accounts.preferences_updated", actor=user, subject=user.code, fields=changed)
+        if "display_name" in changed:
+            display_name_changed.send(sender=User, member=user, display_name=display_name)
     return changed
 
 

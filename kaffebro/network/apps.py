@@ -6,3 +6,9 @@ class NetworkConfig(AppConfig):
     name = "kaffebro.network"
     label = "network"
     verbose_name = _("Network")
+
+    def ready(self) -> None:
+        from kaffebro.accounts.signals import display_name_changed
+        from kaffebro.network.receivers import rename_member_person
+
+        display_name_changed.connect(rename_member_person, dispatch_uid="network.rename_member_person")
