@@ -72,6 +72,15 @@ class Organisation(models.Model):
         blank=True,
         validators=[RegexValidator(r"^\d{8}$", _("A CVR number has exactly 8 digits."))],
     )
+    private_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("private to"),
+        help_text=_("The member who typed this organisation in for a contact; empty for shared reference data."),
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
