@@ -71,7 +71,7 @@ def send_password_reset_mail(user_id: int) -> None:
     user = _active_member(user_id)
     if user is None:
         return
-    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+    uidb64 = urlsafe_base64_encode(force_bytes(user.code))
     token = default_token_generator.make_token(user)
     path = reverse("accounts:password_reset_confirm", kwargs={"uidb64": uidb64, "token": token})
     hours = settings.PASSWORD_RESET_TIMEOUT // 3600

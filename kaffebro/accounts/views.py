@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -28,8 +28,9 @@ from kaffebro.accounts.forms import (
     ResetPasswordForm,
     SignUpForm,
 )
-from kaffebro.accounts.models import Language
+from kaffebro.accounts.models import Language, User
 from kaffebro.accounts.tokens import InvalidToken, member_for_token
+from kaffebro.core.converters import looks_like_code
 
 MEMBER_BACKEND = "kaffebro.accounts.backends.EmailBackend"
 LANGUAGE_COOKIE_FALLBACK_AGE = 60 * 60 * 24 * 365
@@ -130,6 +131,16 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = ResetPasswordForm
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def get_user(self, uidb64):
+        """The link names the member by their opaque code, never by the integer id."""
+        try:
+            code = urlsafe_base64_decode(uidb64).decode()
+        except (ValueError, UnicodeDecodeError):
+            return None
+        if not looks_like_code(code):
+            return None
+        return User.objects.filter(code=code, is_active=True).first()
 
     def form_valid(self, form):
         actions.reset_password(form.user, form.cleaned_data["new_password1"])

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -117,11 +117,16 @@ def access_organisation(user: User, code: str) -> Organisation:
 
 
 def organisations_named(user: User, name: str) -> list[Organisation]:
-    """Organisations the member may see whose name or one of whose aliases is `name`, ignoring case."""
+    """Organisations the member may see whose name or one of whose aliases is `name`, ignoring case.
+
+    Shared reference data comes before an organisation the member typed in, so a
+    contact is placed in the real organisation once it exists.
+    """
     name = name.strip()
     if not name:
         return []
-    exact = list(visible_organisations(user).filter(name__iexact=name).order_by("private_to", "id")[:5])
+    shared_first = (F("private_to").asc(nulls_first=True), "id")  # the same on every database
+    exact = list(visible_organisations(user).filter(name__iexact=name).order_by(*shared_first)[:5])
     if exact:
         return exact
     escaped = json.dumps(name)[1:-1]

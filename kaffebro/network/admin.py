@@ -5,10 +5,14 @@ names with counts: no field of any member's contact card is shown here.
 """
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from kaffebro.network.models import Organisation, Person, Posting, Unit
+
+# Web addresses typed without a scheme are taken as https, the only scheme Django 6 will assume.
+HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class UnitInline(admin.TabularInline):
@@ -36,6 +40,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     readonly_fields = ("code", "created")
     exclude = ("private_to",)
     inlines = [UnitInline]
+    formfield_overrides = HTTPS_URL_FIELDS
 
     @admin.display(boolean=True, description=_("shared reference data"))
     def is_reference_data(self, organisation: Organisation) -> bool:
@@ -50,6 +55,7 @@ class PostingAdmin(admin.ModelAdmin):
     list_select_related = ("organisation", "unit")
     raw_id_fields = ("organisation", "unit", "decision_maker")
     readonly_fields = ("code", "created")
+    formfield_overrides = HTTPS_URL_FIELDS
 
 
 @admin.register(Person)

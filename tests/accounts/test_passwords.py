@@ -2,6 +2,8 @@
 
 import pytest
 from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from kaffebro.core.models import Event
 from tests.accounts.conftest import assert_mail_language, links_in
@@ -124,3 +126,26 @@ class TestPasswordChange:
 
     def test_anonymous_is_sent_to_log_in(self, client):
         assert client.get(self.url).status_code == 302
+
+
+def test_the_reset_link_names_the_member_by_code_not_by_id(
+    client, lars, mailoutbox, django_capture_on_commit_callbacks
+):
+    """URLs carry opaque codes only; a link built the Django default way, from the integer id, does not work."""
+    ask_for_reset(client, django_capture_on_commit_callbacks, "lars@example.org")
+    (link,) = links_in(mailoutbox[0])
+    assert f"/{urlsafe_base64_encode(force_bytes(lars.code))}/" in link
+    token = link.rstrip("/").rsplit("/", 1)[-1]
+    by_id = reverse(
+        "accounts:password_reset_confirm",
+        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(lars.pk)), "token": token},
+    )
+    assert client.get(by_id, follow=True).context["validlink"] is False
+
+
+@pytest.mark.parametrize("uidb64", ["AA", "_w", "4pyTwqA"])
+def test_a_reset_link_with_garbage_for_the_member_is_simply_invalid(client, uidb64):
+    """NUL bytes, bytes that are not UTF-8 and stray characters: an invalid link, never an error."""
+    url = reverse("accounts:password_reset_confirm", kwargs={"uidb64": uidb64, "token": "abc-def"})
+    response = client.get(url, follow=True)
+    assert response.status_code == 200 and response.context["validlink"] is False

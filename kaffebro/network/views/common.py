@@ -8,6 +8,11 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
+def typed_text(request: HttpRequest, name: str, *, max_length: int = 200) -> str:
+    """What the visitor typed into a query-string field, trimmed, bounded and safe for any database (no NUL)."""
+    return request.GET.get(name, "").replace("\x00", "").strip()[:max_length]
+
+
 def paginate(request: HttpRequest, items) -> Page:
     """One page of `items`; a missing, malformed or too large page number gives the nearest real page."""
     return Paginator(items, settings.PAGE_SIZE).get_page(request.GET.get("page"))

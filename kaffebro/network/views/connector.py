@@ -51,36 +51,32 @@ def connector_settings(request):
     return redirect("network:connector_settings")
 
 
+def _block(request, form, field: str, block, form_name: str):
+    """Block what the form names through `block`; back to the page the form was on, or the settings with the error."""
+    if form.is_valid():
+        chosen = form.cleaned_data[field]
+        try:
+            block(request.user, chosen)
+        except actions.Refused as refused:
+            form.add_error(field, refused.message)
+        else:
+            messages.success(request, _("%(name)s is blocked.") % {"name": str(chosen)})
+            return redirect_back(request, "network:connector_settings")
+    return _render_settings(request, **{form_name: form})
+
+
 @require_POST
 def block_organisation(request):
     """Block by name from the settings page, or by code from the organisation's page."""
     form = BlockOrganisationForm(request.POST, user=request.user)
-    if form.is_valid():
-        organisation = form.cleaned_data["organisation"]
-        try:
-            actions.block_organisation(request.user, organisation)
-        except actions.Refused as refused:
-            form.add_error("organisation", refused.message)
-        else:
-            messages.success(request, _("%(name)s is blocked.") % {"name": organisation.name})
-            return redirect_back(request, "network:connector_settings")
-    return _render_settings(request, organisation_form=form)
+    return _block(request, form, "organisation", actions.block_organisation, "organisation_form")
 
 
 @require_POST
 def block_person(request):
     """Block one of the member's own contacts, by name from the settings page or by code from the contact."""
     form = BlockPersonForm(request.POST, user=request.user)
-    if form.is_valid():
-        card = form.cleaned_data["contact"]
-        try:
-            actions.block_person(request.user, card)
-        except actions.Refused as refused:
-            form.add_error("contact", refused.message)
-        else:
-            messages.success(request, _("%(name)s is blocked.") % {"name": card.full_name})
-            return redirect_back(request, "network:connector_settings")
-    return _render_settings(request, person_form=form)
+    return _block(request, form, "contact", actions.block_person, "person_form")
 
 
 @require_POST

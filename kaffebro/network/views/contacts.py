@@ -6,11 +6,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from kaffebro.core.converters import looks_like_code
 from kaffebro.network import access, actions
 from kaffebro.network.forms import ContactForm, ContactSearchForm, EditContactForm, StrengthForm
 from kaffebro.network.members import connector_settings
 from kaffebro.network.models import Strength
-from kaffebro.network.views.common import is_htmx, paginate, redirect_back, vary_on_htmx
+from kaffebro.network.views.common import is_htmx, paginate, redirect_back, typed_text, vary_on_htmx
 
 MAX_FILTER_ORGANISATIONS = 500
 MAX_SUGGESTIONS = 20
@@ -20,7 +21,7 @@ def _filter_organisations(user, requested_code: str) -> list:
     """The organisations where the member's contacts work, for the filter (bounded; a chosen one always included)."""
     among = access.organisations_among_contacts(user)
     organisations = list(among[:MAX_FILTER_ORGANISATIONS])
-    if requested_code and requested_code not in {org.code for org in organisations}:
+    if looks_like_code(requested_code) and requested_code not in {org.code for org in organisations}:
         organisations.extend(among.filter(code=requested_code))
     return organisations
 
@@ -195,7 +196,7 @@ def delete_contact(request, code):
 @require_safe
 def contact_suggestions(request):
     """`<option>`s of the member's own contacts whose name starts like `contact`, for a datalist."""
-    text = request.GET.get("contact", "").strip()[:200]
+    text = typed_text(request, "contact")
     cards = (
         access.contacts_of(request.user).filter(full_name__icontains=text)[:MAX_SUGGESTIONS] if len(text) >= 2 else []
     )

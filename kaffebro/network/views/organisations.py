@@ -5,7 +5,7 @@ from django.views.decorators.http import require_safe
 
 from kaffebro.network import access
 from kaffebro.network.forms import OrganisationSearchForm
-from kaffebro.network.views.common import is_htmx, paginate, vary_on_htmx
+from kaffebro.network.views.common import is_htmx, paginate, typed_text, vary_on_htmx
 
 CONTACTS_SHOWN_ON_ORGANISATION = 10
 MAX_SUGGESTIONS = 20
@@ -60,6 +60,6 @@ def organisation_detail(request, code):
 @require_safe
 def organisation_suggestions(request):
     """`<option>`s of organisations whose name or alias contains `organisation`, for a datalist."""
-    text = request.GET.get("organisation", "").strip()[:200]
+    text = typed_text(request, "organisation")
     organisations = access.search_organisations(request.user, query=text)[:MAX_SUGGESTIONS] if len(text) >= 2 else []
     return render(request, "network/_options.html", {"options": [org.name for org in organisations]})
