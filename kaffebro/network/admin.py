@@ -4,6 +4,9 @@ Operators maintain organisations, units and postings. They see persons only as
 names with counts: no field of any member's contact card is shown here.
 """
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count
@@ -12,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from kaffebro.network.models import Organisation, Person, Posting, Unit
 
 # Web addresses typed without a scheme are taken as https, the only scheme Django 6 will assume.
-HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+HTTPS_URL_FIELDS: Mapping[type[models.Field], Mapping[str, Any]] = {models.URLField: {"assume_scheme": "https"}}
 
 
 class UnitInline(admin.TabularInline):
