@@ -28,8 +28,8 @@ class BulkWriter:
     def prepare_for_large_load(self) -> None:
         """Session settings for a large load: more memory for sorting and index builds, no waiting for the disk.
 
-        SQLite accepts these only at the start of the outermost transaction, which
-        is where the `demo` command runs the load.
+        On SQLite only the page cache grows: `temp_store` cannot change inside a
+        transaction once the connection has used temporary storage (a migration does).
         """
         with self.connection.cursor() as cursor:
             if self.postgres:
@@ -38,7 +38,6 @@ class BulkWriter:
                 cursor.execute("SET LOCAL synchronous_commit = off")
             else:
                 cursor.execute("PRAGMA cache_size = -1000000")
-                cursor.execute("PRAGMA temp_store = MEMORY")
 
     def next_id(self, model: type[models.Model]) -> int:
         with self.connection.cursor() as cursor:
