@@ -183,3 +183,9 @@ LOGGING = {
 
 # Pages per list page; a member never receives an unbounded list.
 PAGE_SIZE = 25
+
+# Contact import limits: a larger file or more rows is refused with a clear message.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000)
+# Imports up to this many rows finish in the request; larger ones run as a background task.
+IMPORT_INLINE_ROWS = env_int("IMPORT_INLINE_ROWS", 2_000)

@@ -81,6 +81,12 @@ class Organisation(models.Model):
         verbose_name=_("private to"),
         help_text=_("The member who typed this organisation in for a contact; empty for shared reference data."),
     )
+    verified = models.BooleanField(
+        _("verified"),
+        default=True,
+        db_default=True,
+        help_text=_("False for an organisation an import created from a name nobody has confirmed yet."),
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -282,6 +288,12 @@ class ContactCard(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     notes = models.TextField(_("notes"), blank=True, max_length=2000)
     source = models.CharField(_("source"), max_length=8, choices=TieSource.choices, default=TieSource.MANUAL)
+    decision_maker_hint = models.BooleanField(
+        _("likely decision-maker"),
+        default=False,
+        db_default=False,
+        help_text=_("The title usually means a hiring decision; only the member can confirm it."),
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -487,3 +499,193 @@ class Block(models.Model):
 
     def __str__(self) -> str:
         return f"block {self.code}"
+
+
+class IdentityKind(models.TextChoices):
+    PROFILE_URL = "url", _("Profile address")
+    EMAIL = "email", _("E-mail address")
+    NAME_AT_ORGANISATION = "name_org", _("Name at organisation")
+
+
+class PersonKey(models.Model):
+    """An exact identity key of a person, stored only as a digest.
+
+    Lets imports by different members find the same person by profile URL or
+    e-mail without the shared `Person` ever holding contact details.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="keys")
+    kind = models.CharField(max_length=8, choices=IdentityKind.choices)
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("identity key")
+        verbose_name_plural = _("identity keys")
+        constraints = [models.UniqueConstraint("kind", "digest", name="person_key_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.digest[:8]}"
+
+
+class Suppression(models.Model):
+    """A person who objected: no import ever creates them again. Stored as digests, never as names."""
+
+    kind = models.CharField(max_length=8, choices=IdentityKind.choices)
+    digest = models.CharField(max_length=64)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("suppression")
+        verbose_name_plural = _("suppression list")
+        constraints = [models.UniqueConstraint("kind", "digest", name="suppression_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.digest[:8]}"
+
+
+class ImportFormat(models.TextChoices):
+    AUTO = "auto", _("Detect automatically")
+    LINKEDIN = "linkedin", _("LinkedIn connections (CSV)")
+    VCARD = "vcard", _("vCard (.vcf)")
+    CSV = "csv", _("Spreadsheet (CSV)")
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEW = "preview", _("Waiting for your confirmation")
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ImportBatch(models.Model):
+    """One uploaded contact file, from preview to summary.
+
+    The file's bytes are kept only until the import has run, then emptied: the
+    summary rows are all that remains.
+    """
+
+    code = CodeField()
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="imports")
+    status = models.CharField(max_length=12, choices=ImportStatus.choices, default=ImportStatus.PREVIEW)
+    format = models.CharField(_("format"), max_length=8, choices=ImportFormat.choices, default=ImportFormat.AUTO)
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    content = models.BinaryField(blank=True, default=b"")
+    mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
+    keep_contact_details = models.BooleanField(_("keep e-mail addresses and phone numbers"), default=False)
+    remove_missing = models.BooleanField(_("remove contacts that are no longer in the file"), default=False)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    started = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("contact import")
+        verbose_name_plural = _("contact imports")
+
+    def __str__(self) -> str:
+        return f"import {self.code}"
+
+
+class RowOutcome(models.TextChoices):
+    CREATED = "created", _("Created")
+    UPDATED = "updated", _("Updated")
+    MERGED = "merged", _("Merged with a known person")
+    NEEDS_CONFIRMATION = "confirm", _("Needs your confirmation")
+    UNCHANGED = "unchanged", _("Unchanged")
+    SKIPPED = "skipped", _("Skipped")
+    REMOVED = "removed", _("Removed")
+
+
+class ImportRow(models.Model):
+    """What happened to one row of an import, and why; the member's own summary."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
+    row_number = models.PositiveIntegerField()
+    outcome = models.CharField(max_length=10, choices=RowOutcome.choices)
+    reason = models.CharField(max_length=300, blank=True)
+    name = models.CharField(max_length=200, blank=True)
+    card = models.ForeignKey(ContactCard, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["row_number"]
+        verbose_name = _("import row")
+        verbose_name_plural = _("import rows")
+        indexes = [models.Index(fields=["batch", "outcome"], name="import_row_outcome")]
+
+    def __str__(self) -> str:
+        return f"{self.row_number}: {self.outcome}"
+
+
+class SuggestionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACCEPTED = "accepted", _("Merged")
+    REJECTED = "rejected", _("Not the same")
+
+
+class MergeSuggestion(models.Model):
+    """A low-confidence match, never merged silently: the member (or an operator) decides."""
+
+    code = CodeField()
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="merge_suggestions",
+        help_text=_("The member who decides; empty when only an operator may (persons across members)."),
+    )
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    candidate = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    reason = models.CharField(max_length=300)
+    status = models.CharField(max_length=10, choices=SuggestionStatus.choices, default=SuggestionStatus.OPEN)
+    created = models.DateTimeField(auto_now_add=True)
+    decided = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-score"]
+        verbose_name = _("merge suggestion")
+        verbose_name_plural = _("merge suggestions")
+        constraints = [
+            models.UniqueConstraint("person", "candidate", name="merge_suggestion_once"),
+            models.CheckConstraint(condition=~Q(person=models.F("candidate")), name="merge_suggestion_two_persons"),
+        ]
+
+    def __str__(self) -> str:
+        return f"suggestion {self.code}"
+
+
+class MergeKind(models.TextChoices):
+    PERSON = "person", _("Person")
+    ORGANISATION = "organisation", _("Organisation")
+
+
+class MergeRecord(models.Model):
+    """A merge of two persons or two organisations, with what it moved, so it can be undone."""
+
+    code = CodeField()
+    kind = models.CharField(max_length=16, choices=MergeKind.choices)
+    kept_id = models.BigIntegerField()
+    merged_id = models.BigIntegerField()
+    merged_name = models.CharField(max_length=200)
+    reason = models.CharField(max_length=300)
+    moved = models.JSONField(default=dict, help_text=_("Ids of the rows the merge re-pointed, for un-merge."))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    undone = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("merge")
+        verbose_name_plural = _("merges")
+
+    def __str__(self) -> str:
+        return f"merge {self.code}"
