@@ -53,7 +53,7 @@ from kaffebro.network.models import (
 
 DEFAULT_PEOPLE = 2000
 DEFAULT_SEED = 1
-MIN_PEOPLE = 1000
+MIN_PEOPLE = 2000  # the smallest network in which every unit the story names exists
 MEMBER_SHARE = 0.10
 CONNECTOR_SHARE = 0.4
 SEEKER_SHARE = 0.05
