@@ -1,8 +1,13 @@
-"""`make bench`: run every benchmark in turn."""
+"""`make bench`: run every benchmark in turn; the exit status says whether every target was met."""
 
+import importlib
 import sys
 
 from bench import demo_load
 
+# `import` is a keyword, so the contact import benchmark is loaded by name.
+contact_import = importlib.import_module("bench.import")
+
 if __name__ == "__main__":
-    sys.exit(demo_load.main(sys.argv[1:]))
+    statuses = [demo_load.main([]), contact_import.main([])]
+    sys.exit(max(statuses))

@@ -12,15 +12,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.common import ROOT, databases, run_child
+
 RESULTS = ROOT / "bench" / "results" / "demo_load.json"
 VARIANTS = ("kaffebro", "bulk_create")
 
@@ -32,7 +28,7 @@ def main(argv: list[str]) -> int:
     options = parser.parse_args(argv)
     if options.load:
         return _load_and_report(options.load, options.people)
-    results = {vendor: _compare(url, options.people) for vendor, url in _databases()}
+    results = {vendor: _compare(url, options.people) for vendor, url in databases()}
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps({"people": options.people, "results": results}, indent=2) + "\n")
     for vendor, figures in results.items():
@@ -47,42 +43,10 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def _databases():
-    """SQLite in a temporary file, and PostgreSQL in a scratch database when DATABASE_URL names one."""
-    scratch = tempfile.mkdtemp(prefix="kaffebro-bench-")
-    yield "sqlite", f"sqlite:///{scratch}/bench.sqlite3"
-    url = os.environ.get("DATABASE_URL", "")
-    if urlsplit(url).scheme.startswith("postgres"):
-        parts = urlsplit(url)
-        yield "postgresql", urlunsplit(parts._replace(path="/kaffebro_bench"))
-
-
 def _compare(url: str, people: int) -> dict[str, dict[str, float]]:
-    return {variant: _run_child(variant, url, people) for variant in VARIANTS}
-
-
-def _run_child(variant: str, url: str, people: int) -> dict[str, float]:
-    _fresh_database(url)
-    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "kaffebro.settings"}
-    command = [sys.executable, "-m", "bench.demo_load", "--load", variant, "--people", str(people)]
-    child = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
-    if child.returncode != 0:
-        raise SystemExit(f"the {variant} load failed:\n{child.stderr}")
-    return json.loads(child.stdout.strip().splitlines()[-1])
-
-
-def _fresh_database(url: str) -> None:
-    parts = urlsplit(url)
-    if parts.scheme == "sqlite":
-        for suffix in ("", "-wal", "-shm"):
-            Path(parts.path + suffix).unlink(missing_ok=True)
-        return
-    import psycopg
-
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute("DROP DATABASE IF EXISTS kaffebro_bench")
-        connection.execute("CREATE DATABASE kaffebro_bench")
+    return {
+        variant: run_child("bench.demo_load", url, ["--load", variant, "--people", str(people)]) for variant in VARIANTS
+    }
 
 
 def _load_and_report(variant: str, people: int) -> int:

@@ -200,6 +200,27 @@ def rate_tie(owner: User, card: ContactCard, strength: int) -> None:
         record_event("contact.rated", actor=owner, subject=card.code, strength=strength)
 
 
+def confirm_decision_maker(owner: User, card: ContactCard, *, decides: bool) -> None:
+    """The member's answer to an import's guess from a title that the contact decides on hiring.
+
+    Only the member's own current position for the person changes: what another member
+    recorded stays their word. Either answer settles the guess, so the question goes away.
+    """
+    with transaction.atomic():
+        answered = ContactCard.objects.filter(pk=card.pk, owner=owner).update(
+            decision_maker_hint=False, updated=timezone.now()
+        )
+        if not answered:
+            raise Refused(_("This contact no longer exists."))
+        positions = Position.objects.filter(person_id=card.person_id, recorded_by=owner, end_date__isnull=True)
+        if not positions.update(is_decision_maker=decides) and decides:
+            raise Refused(
+                _("Add where %(name)s works first: only someone with a workplace can decide on hiring.")
+                % {"name": card.full_name}
+            )
+        record_event("contact.decision_maker_answered", actor=owner, subject=card.code, decides=decides)
+
+
 def set_contact_private(owner: User, card: ContactCard, private: bool) -> bool:
     """Keep a contact out of (or let it into) other members' paths; False when it already was so."""
     with transaction.atomic():
@@ -211,6 +232,10 @@ def set_contact_private(owner: User, card: ContactCard, private: bool) -> bool:
     return bool(changed)
 
 
+# Rows that only describe the person (identity-key digests, merge suggestions about them): they go with the person.
+_PART_OF_THE_PERSON = ("network.PersonKey", "network.MergeSuggestion")
+
+
 def _still_referenced(person: Person) -> bool:
     """Whether anything anywhere (any app's model) still points at the person."""
     if person.member_id is not None:
@@ -218,7 +243,9 @@ def _still_referenced(person: Person) -> bool:
     relations = [
         field
         for field in Person._meta.get_fields(include_hidden=True)
-        if isinstance(field, ForeignObjectRel) and (field.one_to_many or field.one_to_one)
+        if isinstance(field, ForeignObjectRel)
+        and (field.one_to_many or field.one_to_one)
+        and cast(type[models.Model], field.related_model)._meta.label not in _PART_OF_THE_PERSON
     ]
     return any(
         cast(type[models.Model], relation.related_model)

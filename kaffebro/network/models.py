@@ -582,6 +582,9 @@ class ImportBatch(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     started = models.DateTimeField(null=True, blank=True)
     finished = models.DateTimeField(null=True, blank=True)
+    updated = models.DateTimeField(
+        auto_now=True, help_text=_("Moves while an import runs; a run that stops moving was interrupted.")
+    )
 
     class Meta:
         ordering = ["-created"]
@@ -608,7 +611,8 @@ class ImportRow(models.Model):
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
     row_number = models.PositiveIntegerField()
     outcome = models.CharField(max_length=10, choices=RowOutcome.choices)
-    reason = models.CharField(max_length=300, blank=True)
+    reason = models.CharField(max_length=40, blank=True, help_text=_("A reason code, shown in the reader's language."))
+    details = models.JSONField(default=dict, blank=True, help_text=_("The reason's parameters."))
     name = models.CharField(max_length=200, blank=True)
     card = models.ForeignKey(ContactCard, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
@@ -643,7 +647,8 @@ class MergeSuggestion(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     candidate = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     score = models.FloatField()
-    reason = models.CharField(max_length=300)
+    reason = models.CharField(max_length=40, help_text=_("A reason code, shown in the reader's language."))
+    details = models.JSONField(default=dict, blank=True, help_text=_("The reason's parameters."))
     status = models.CharField(max_length=10, choices=SuggestionStatus.choices, default=SuggestionStatus.OPEN)
     created = models.DateTimeField(auto_now_add=True)
     decided = models.DateTimeField(null=True, blank=True)
