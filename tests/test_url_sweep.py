@@ -17,7 +17,17 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.converters import IntConverter, UUIDConverter
 from django.urls.resolvers import RegexPattern, RoutePattern
 
-from kaffebro.network.models import Block, Organisation, Person, SeekerProfile
+from kaffebro.network.models import (
+    Block,
+    ImportBatch,
+    ImportRow,
+    ImportStatus,
+    MergeSuggestion,
+    Organisation,
+    Person,
+    RowOutcome,
+    SeekerProfile,
+)
 from tests.conftest import know
 
 # Reviewed: the pages a visitor may open without an account. Adding one is a deliberate change here.
@@ -200,7 +210,9 @@ def mettes_secrets(mette):
     card.notes = "Mettes note: spørg om budgettet for 2027"
     card.save()
     block = Block.objects.create(owner=mette, person=confidant)
+    imports = mettes_imports(mette, confidant, card)
     codes = [
+        *imports,
         card.code,
         *mette.contact_cards.values_list("code", flat=True),
         *mette.targets.values_list("code", flat=True),
@@ -218,8 +230,30 @@ def mettes_secrets(mette):
         card.email,
         card.phone,
         card.notes,
+        MY_IMPORT_FILE,
     ]
     return {"codes": sorted(set(codes)), "words": words}
+
+
+MY_IMPORT_FILE = "mettes-fortrolige-kontakter.csv"
+
+
+def mettes_imports(mette, confidant, card) -> list[str]:
+    """An import waiting for Mette's confirmation, a finished one naming her confidant, and a duplicate to decide."""
+    waiting = ImportBatch.objects.create(
+        owner=mette, filename=MY_IMPORT_FILE, content=b"First Name,Last Name\nHemmelige,Henrietta\n", total_rows=1
+    )
+    done = ImportBatch.objects.create(
+        owner=mette, filename=MY_IMPORT_FILE, status=ImportStatus.DONE, counts={"created": 1}, total_rows=1
+    )
+    ImportRow.objects.create(
+        batch=done, row_number=1, outcome=RowOutcome.CREATED, reason="new_person", name=card.full_name, card=card
+    )
+    twin = Person.objects.create(name="Hemmelige Henriette")
+    suggestion = MergeSuggestion.objects.create(
+        owner=mette, person=twin, candidate=confidant, score=90, reason="similar_name_at_organisation"
+    )
+    return [waiting.code, done.code, suggestion.code]
 
 
 # Each address is asked as a page and as an htmx fragment: a fragment view must check access just the same.
@@ -237,6 +271,8 @@ def mettes_state(mette) -> tuple:
         sorted(mette.blocks.values_list()),
         sorted(Organisation.objects.filter(private_to=mette).values_list()),
         tuple(SeekerProfile.objects.filter(user=mette).values_list()),
+        sorted(ImportBatch.objects.filter(owner=mette).values_list()),
+        sorted(MergeSuggestion.objects.filter(owner=mette).values_list()),
     )
 
 

@@ -37,14 +37,24 @@ def _own_tie(user: User) -> QuerySet[Tie]:
     return Tie.objects.filter(owner=user, person_b=OuterRef("person"))
 
 
+def _own_current_position(user: User) -> QuerySet[Position]:
+    """The member's own current position for the card's person, the newest first as in `own_position`."""
+    return Position.objects.filter(person=OuterRef("person"), recorded_by=user, end_date__isnull=True).order_by("-id")
+
+
 def contacts_of(user: User) -> QuerySet[ContactCard]:
-    """The member's contact cards, each with its tie's strength, rating flag and privacy, sorted by name."""
+    """The member's contact cards, sorted by name, each with its tie's strength, rating flag and privacy.
+
+    `decides_on_hiring` is what the member's own current position for the person says
+    (None without one); what other members recorded about the person is never read here.
+    """
     return (
         ContactCard.objects.filter(owner=user)
         .annotate(
             tie_strength=Subquery(_own_tie(user).values("strength")[:1]),
             tie_rated=Subquery(_own_tie(user).values("strength_rated")[:1]),
             tie_private=Subquery(_own_tie(user).values("is_private")[:1]),
+            decides_on_hiring=Subquery(_own_current_position(user).values("is_decision_maker")[:1]),
         )
         .order_by("full_name", "id")
     )

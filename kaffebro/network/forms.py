@@ -5,19 +5,25 @@ from __future__ import annotations
 from typing import cast
 
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kaffebro.accounts.models import User
 from kaffebro.network import access
 from kaffebro.network.actions import MAX_MONTHLY_LIMIT, ContactDetails
+from kaffebro.network.importing.records import MAPPABLE_FIELDS
 from kaffebro.network.models import (
     EmploymentForm,
     Gender,
     HowKnown,
+    ImportFormat,
     Industry,
     Organisation,
     Region,
+    RowOutcome,
     Sector,
     SectorBackground,
     Strength,
@@ -421,3 +427,127 @@ class BlockPersonForm(forms.Form):
                 _("Several of your contacts have this name. Block it from the contact instead.")
             )
         return matches[0]
+
+
+# ---- Contact import ----
+
+IMPORT_FIELD_LABELS = {
+    "first_name": _("First name"),
+    "last_name": _("Last name"),
+    "full_name": _("Full name"),
+    "email": _("E-mail address"),
+    "phone": _("Phone"),
+    "organisation": _("Organisation"),
+    "unit": _("Unit"),
+    "title": _("Title"),
+    "profile_url": _("Profile address"),
+    "connected_on": _("Known since"),
+    "how_known": _("How we know each other"),
+}
+# A contact may have several e-mail addresses and phone numbers; every other field comes from one column.
+MULTI_COLUMN_FIELDS = {"email", "phone"}
+CONTACT_FILE_TYPES = ".csv,.vcf,.vcard,.txt,text/csv,text/vcard,text/x-vcard"
+
+
+def _keep_contact_details_field() -> forms.BooleanField:
+    return forms.BooleanField(
+        label=_("Keep e-mail addresses and phone numbers in my own address book"),
+        required=False,
+        help_text=_(
+            "Off by default: finding paths needs only names, workplaces and titles. If you tick it, e-mail "
+            "addresses and phone numbers are kept on your own contact cards, which only you see."
+        ),
+    )
+
+
+class ContactFileForm(forms.Form):
+    """The exported contact file and how to read it; the import action checks what is inside."""
+
+    file = forms.FileField(
+        label=_("Contact file"),
+        allow_empty_file=True,  # the importer explains an empty file in its own words
+        widget=forms.FileInput(attrs={"accept": CONTACT_FILE_TYPES}),
+    )
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=ImportFormat.choices,
+        initial=ImportFormat.AUTO,
+        help_text=_("Kaffebro recognises the format by itself; choose one only if it guesses wrong."),
+    )
+    keep_contact_details = _keep_contact_details_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = gettext(
+            "LinkedIn's Connections.csv, a vCard file (.vcf) or a spreadsheet saved as CSV, at most %(size)s."
+        ) % {"size": filesizeformat(settings.IMPORT_MAX_BYTES)}
+
+    def clean_file(self):
+        """A file over the limit is refused before its bytes are read into memory."""
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s. Export fewer contacts at a time, or split the file."),
+                params={"size": filesizeformat(settings.IMPORT_MAX_BYTES)},
+            )
+        return upload
+
+
+class ImportMappingForm(forms.Form):
+    """How to read the file in the preview: its format and, for a spreadsheet, what each column holds."""
+
+    format = forms.ChoiceField(label=_("Format"), choices=ImportFormat.choices)
+
+    def __init__(self, *args, columns: list[str], mapping: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.columns = columns
+        choices = [("", _("Ignore this column")), *((name, IMPORT_FIELD_LABELS[name]) for name in MAPPABLE_FIELDS)]
+        for index, column in enumerate(columns):
+            self.fields[self.column_field(index)] = forms.ChoiceField(
+                label=column.strip() or gettext("Column %(number)d") % {"number": index + 1},
+                choices=choices,
+                required=False,
+                initial=mapping.get(column, ""),
+            )
+
+    @staticmethod
+    def column_field(index: int) -> str:
+        return f"column_{index}"
+
+    def column_fields(self) -> list[forms.BoundField]:
+        return [self[self.column_field(index)] for index in range(len(self.columns))]
+
+    def clean(self):
+        super().clean()
+        chosen = [self.cleaned_data.get(self.column_field(index)) for index in range(len(self.columns))]
+        twice = sorted({name for name in chosen if name and name not in MULTI_COLUMN_FIELDS and chosen.count(name) > 1})
+        if twice:
+            raise forms.ValidationError(
+                _("Choose one column at most for each of: %(fields)s."),
+                params={"fields": ", ".join(str(IMPORT_FIELD_LABELS[name]) for name in twice)},
+            )
+        return self.cleaned_data
+
+    def mapping(self) -> dict[str, str]:
+        """Column header -> field name, or "" for a column to ignore."""
+        return {column: self.cleaned_data[self.column_field(index)] for index, column in enumerate(self.columns)}
+
+
+class ImportChoicesForm(forms.Form):
+    """The choices that matter only when the import runs, asked next to the Import button."""
+
+    keep_contact_details = _keep_contact_details_field()
+    remove_missing = forms.BooleanField(
+        label=_("Remove contacts that are no longer in the file"),
+        required=False,
+        help_text=_(
+            "For a newer export of the same list: contacts you imported earlier that are missing from this file "
+            "are removed from your network. Leave it off to keep them."
+        ),
+    )
+
+
+class ImportRowFilterForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Show"), choices=_blank_first(_("All rows"), RowOutcome.choices), required=False
+    )

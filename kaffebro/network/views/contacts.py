@@ -166,6 +166,33 @@ def rate_contact(request, code):
 
 
 @require_POST
+def confirm_decision_maker(request, code):
+    """The member's yes or no to "likely decision-maker": htmx swaps the answer in, a plain post goes back."""
+    user = request.user
+    card = access.access_contact(user, code)
+    answer = request.POST.get("decides")
+    error = ""
+    if answer not in {"yes", "no"}:
+        error = _("Answer yes or no.")
+    else:
+        try:
+            actions.confirm_decision_maker(user, card, decides=answer == "yes")
+        except actions.Refused as refused:
+            error = refused.message
+    if is_htmx(request):
+        # htmx swaps only successful answers, so a refusal comes back as a fragment with status 200.
+        context = {"card": access.access_contact(user, code), "decision_error": error, "decision_saved": not error}
+        return render(request, "network/_decision_maker.html", context)
+    if error:
+        messages.error(request, error)
+    elif answer == "yes":
+        messages.success(request, _("Saved: %(name)s decides on hiring.") % {"name": card.full_name})
+    else:
+        messages.success(request, _("Saved: %(name)s does not decide on hiring.") % {"name": card.full_name})
+    return redirect_back(request, "network:contacts")
+
+
+@require_POST
 def set_private(request, code):
     """Keep the contact out of others' paths, or let it in again."""
     card = access.access_contact(request.user, code)
