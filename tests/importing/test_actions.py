@@ -303,3 +303,13 @@ def test_files_left_waiting_or_failed_for_a_week_are_dropped_at_the_next_upload(
     assert (failed.status, failed.content) == (ImportStatus.CANCELLED, b"")
     assert recent.status == ImportStatus.PREVIEW and recent.content
     assert others.status == ImportStatus.PREVIEW and others.content  # Lars's are his own business
+
+
+def test_a_queued_import_whose_task_was_lost_can_be_retried(mette):
+    batch = in_state(mette, ImportStatus.QUEUED)
+    with pytest.raises(Refused):
+        actions.retry_import(mette, batch)
+    ImportBatch.objects.filter(pk=batch.pk).update(updated=timezone.now() - datetime.timedelta(minutes=11))
+    batch.refresh_from_db()
+    assert actions.is_interrupted(batch)
+    assert actions.retry_import(mette, batch).status == ImportStatus.DONE

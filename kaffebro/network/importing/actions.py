@@ -11,6 +11,7 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -140,7 +141,7 @@ def _queue(owner: User, batch: ImportBatch, event: str, background: bool | None)
 
     inline = batch.total_rows <= settings.IMPORT_INLINE_ROWS if background is None else not background
     with transaction.atomic():
-        changed = ImportBatch.objects.filter(pk=batch.pk, owner=owner, status__in=_queueable(batch)).update(
+        changed = ImportBatch.objects.filter(_queueable(), pk=batch.pk, owner=owner).update(
             status=ImportStatus.QUEUED, updated=timezone.now(), error=""
         )
         if not changed:
@@ -154,16 +155,20 @@ def _queue(owner: User, batch: ImportBatch, event: str, background: bool | None)
     return batch
 
 
-def _queueable(batch: ImportBatch) -> list[str]:
-    """States a batch may be queued from; a RUNNING one only once it is known to be interrupted."""
-    sources = sources_of("import", ImportStatus.QUEUED)
-    if batch.status == ImportStatus.RUNNING and not is_interrupted(batch):
-        sources.remove(ImportStatus.RUNNING)
-    return sources
+def _queueable() -> Q:
+    """Batches that may be queued now: waiting or failed ones, and runs that stopped reporting (interrupted).
+
+    A queued batch whose task was lost is queued again in place: running it is still one conditional
+    QUEUED -> RUNNING update, so it runs once however often it is dispatched.
+    """
+    stopped = Q(status__in=[ImportStatus.RUNNING, ImportStatus.QUEUED], updated__lt=timezone.now() - INTERRUPTED_AFTER)
+    return Q(status__in=[ImportStatus.PREVIEW, ImportStatus.FAILED]) | stopped
 
 
 def is_interrupted(batch: ImportBatch) -> bool:
-    return batch.status == ImportStatus.RUNNING and timezone.now() - batch.updated > INTERRUPTED_AFTER
+    """A run, or a queued task, that has not reported for a while: its process died."""
+    running = batch.status in (ImportStatus.RUNNING, ImportStatus.QUEUED)
+    return running and timezone.now() - batch.updated > INTERRUPTED_AFTER
 
 
 def confirm_import(owner: User, batch: ImportBatch, *, background: bool | None = None) -> ImportBatch:
