@@ -1,4 +1,4 @@
-"""`make bench`: run every benchmark in turn; the exit status says whether every target was met."""
+"""`make bench`: run every benchmark in turn and print each one's figures against its baseline."""
 
 import importlib
 import sys
