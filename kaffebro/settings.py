@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "kaffebro.core",
     "kaffebro.accounts",
     "kaffebro.network",
+    "kaffebro.paths",
 ]
 
 MIDDLEWARE = [
@@ -189,3 +190,36 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000)
 # Imports up to this many rows finish in the request; larger ones run as a background task.
 IMPORT_INLINE_ROWS = env_int("IMPORT_INLINE_ROWS", 2_000)
+
+# Warm paths: the score of docs/paths.md. Each number is explained there; change them there too.
+PATH_SCORING = {
+    "first_tie": [0.15, 0.35, 0.60, 0.85, 1.00],
+    "middle_tie": [0.30, 0.50, 0.70, 0.85, 1.00],
+    "last_tie": [0.60, 1.00, 1.00, 0.90, 0.80],
+    "unrated": 0.80,
+    "recency_days": [180, 730],
+    "recency": [1.00, 0.90, 0.75],
+    "recency_unknown": 0.85,
+    "capacity_paused": 0.20,
+    "capacity_load": 0.60,
+    "capacity_floor": 0.40,
+    "hop": [1.00, 0.90, 0.60],
+    "role": {
+        "person": 1.00,
+        "posting_decision_maker": 1.00,
+        "unit_decision_maker": 0.90,
+        "unit_member": 0.70,
+        "organisation_decision_maker": 0.60,
+        "organisation_member": 0.45,
+        "field_decision_maker": 0.80,
+        "field_title": 0.70,
+        "field_unit": 0.60,
+        "field_industry": 0.40,
+    },
+    "scale": 100.0,
+}
+# At most this many of a seeker's paths go through the same first person.
+PATH_DIVERSITY = 2
+# The graph snapshot every process memory-maps; rebuilt in the background this many seconds after a change.
+GRAPH_SNAPSHOT_DIR = Path(env_str("GRAPH_SNAPSHOT_DIR", str(VAR_DIR / "graph")))
+GRAPH_REBUILD_DELAY = env_int("GRAPH_REBUILD_DELAY", 30)

@@ -155,3 +155,9 @@ def mette_client(client, mette):
 def lars_client(client, lars):
     client.force_login(lars)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _own_graph_snapshot(settings, tmp_path):
+    """Each test's path searches use a snapshot of its own database, never one left by another test."""
+    settings.GRAPH_SNAPSHOT_DIR = tmp_path / "graph"

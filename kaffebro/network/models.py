@@ -460,6 +460,12 @@ class ConnectorSettings(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(50)],
     )
     paused_until = models.DateField(_("paused until"), null=True, blank=True)
+    show_name_in_paths = models.BooleanField(
+        _("show my name in other members' paths"),
+        default=True,
+        db_default=True,
+        help_text=_("Otherwise you appear as \"a connector at\" your organisation until you approve an introduction."),
+    )
     contacts_private_by_default = models.BooleanField(
         _("new contacts are private"),
         default=True,
@@ -694,3 +700,22 @@ class MergeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"merge {self.code}"
+
+
+class GraphChange(models.Model):
+    """Persons whose place in the network changed, written in the transaction that changed them.
+
+    The path engine's snapshot is rebuilt in the background; until then a search
+    re-reads the persons changed after the snapshot, so no change waits for a rebuild.
+    """
+
+    persons = models.JSONField(default=list, help_text=_("Ids of the persons whose ties or positions changed."))
+    reason = models.CharField(max_length=40)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("network change")
+        verbose_name_plural = _("network changes")
+
+    def __str__(self) -> str:
+        return f"{self.reason} ({len(self.persons)})"
