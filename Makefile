@@ -20,8 +20,10 @@ translations: $(BIN)/.installed
 run: translations
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py demo --if-empty
+	$(BIN)/python manage.py build_graph
 	$(BIN)/python manage.py demo_logins
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@# The task worker (imports, graph rebuilds) runs beside the server and stops with it.
+	trap 'kill 0' EXIT; $(BIN)/python manage.py db_worker & $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: translations
 	$(BIN)/pytest -n 2

@@ -375,6 +375,11 @@ class ConnectorSettingsForm(forms.Form):
         required=False,
         help_text=_("Applies to contacts you add from now on; you can change each contact on its own."),
     )
+    show_name_in_paths = forms.BooleanField(
+        label=_("Show my name in other members' paths"),
+        required=False,
+        help_text=_("Otherwise you appear as \"a connector at\" your organisation until you approve an introduction."),
+    )
 
     def clean_paused_until(self):
         paused_until = self.cleaned_data["paused_until"]

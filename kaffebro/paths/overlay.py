@@ -35,7 +35,14 @@ def current_engine() -> PathEngine:
     if index is None:
         snapshot.rebuild()
         index = snapshot.open_current()
-    changes = _changes_after(index.watermark)
+    changes = _changes_from(index.watermark)
+    if index.watermark and (not changes or changes[0][0] != index.watermark):
+        # The change the snapshot ends with is gone: the database was replaced or restored. Start afresh.
+        snapshot.rebuild()
+        index = snapshot.open_current()
+        changes = _changes_from(index.watermark)
+    if index.watermark:
+        changes = changes[1:]
     key = (index.version, changes[-1][0] if changes else 0)
     engine = _engines.get(key)
     if engine is None:
@@ -49,10 +56,11 @@ def current_engine() -> PathEngine:
     return engine
 
 
-def _changes_after(watermark: int) -> list[tuple[int, list[int]]]:
+def _changes_from(watermark: int) -> list[tuple[int, list[int]]]:
+    """The snapshot's last change and every later one, in one indexed query."""
     from kaffebro.network.models import GraphChange
 
-    return list(GraphChange.objects.filter(id__gt=watermark).order_by("id").values_list("id", "persons"))
+    return list(GraphChange.objects.filter(id__gte=watermark).order_by("id").values_list("id", "persons"))
 
 
 def _in_chunks(sql: str, ids: list[int]) -> list[tuple]:

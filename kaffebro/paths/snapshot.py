@@ -10,6 +10,7 @@ mapped keeps reading it (the files live until it lets go).
 
 from __future__ import annotations
 
+import datetime
 import fcntl
 import json
 import os
@@ -131,8 +132,20 @@ def rebuild(only_if_stale: bool = False, where: Path | None = None) -> bool:
             published = open_current(where)
             if published is not None and published.watermark >= latest_change():
                 return False
-        publish(build_index(), where)
+        index = build_index()
+        publish(index, where)
+        _forget_applied_changes(index.watermark)
     return True
+
+
+def _forget_applied_changes(watermark: int) -> None:
+    """Change rows older than a day that the new snapshot contains; the last one stays as the snapshot's anchor."""
+    from django.utils import timezone
+
+    from kaffebro.network.models import GraphChange
+
+    a_day_ago = timezone.now() - datetime.timedelta(days=1)
+    GraphChange.objects.filter(id__lt=watermark, created__lt=a_day_ago).delete()
 
 
 def forget_opened() -> None:

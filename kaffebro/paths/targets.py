@@ -132,7 +132,7 @@ def resolve(source: PositionSource, spec: TargetSpec) -> TargetSet:
         add(everyone.node, np.where(everyone.decides, ROLE["organisation_decision_maker"], ROLE["organisation_member"]))
     if spec.kind == "field":
         words = field_words(spec.field)
-        if words.words:
+        if words.words or words.industries:
             matched, how = source.field_positions(words, spec.region)
             add(matched.node, np.where(matched.decides, ROLE["field_decision_maker"], how))
     return _best_role_per_person(nodes, roles)
@@ -179,17 +179,18 @@ def stem(word: str) -> str:
 def field_words(text: str) -> FieldWords:
     folded = fold(text)
     words = tuple(word for word in re.split(r"\s+", folded) if len(word) >= MIN_FIELD_WORD)
-    return FieldWords(words, tuple(sorted({stem(word) for word in words})), _industries_named(folded))
+    stems = tuple(sorted({stem(word) for word in words}))
+    return FieldWords(words, stems, _industries_named(folded, stems))
 
 
-@lru_cache(maxsize=512)
-def _industries_named(folded: str) -> tuple[str, ...]:
+def _industries_named(folded: str, stems: tuple[str, ...]) -> tuple[str, ...]:
+    """Industries whose Danish or English name contains the field ("sundhed" names "Sundhedsvæsen")."""
     named = []
     for choice in Industry:
         labels = set()
         for language in ("da", "en"):
             with translation.override(language):
                 labels.add(fold(str(choice.label)))
-        if folded in labels or folded == choice.value:
+        if folded == choice.value or any(stem in label for label in labels for stem in stems):
             named.append(choice.value)
     return tuple(named)

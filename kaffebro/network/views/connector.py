@@ -10,13 +10,23 @@ from kaffebro.network.forms import BlockOrganisationForm, BlockPersonForm, Conne
 from kaffebro.network.models import DEFAULT_MONTHLY_INTRODUCTIONS
 from kaffebro.network.views.common import paginate, redirect_back
 
-FORM_FIELDS = ("open_to_introductions", "monthly_limit", "paused_until", "contacts_private_by_default")
+FORM_FIELDS = (
+    "open_to_introductions",
+    "monthly_limit",
+    "paused_until",
+    "contacts_private_by_default",
+    "show_name_in_paths",
+)
 
 
 def _settings_initial(user) -> dict:
     row = access.connector_settings_of(user)
     if row is None:
-        return {"monthly_limit": DEFAULT_MONTHLY_INTRODUCTIONS, "contacts_private_by_default": True}
+        return {
+            "monthly_limit": DEFAULT_MONTHLY_INTRODUCTIONS,
+            "contacts_private_by_default": True,
+            "show_name_in_paths": True,
+        }
     return {field: getattr(row, field) for field in FORM_FIELDS}
 
 
