@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("kaffebro.core.urls")),
     path("account/", include("kaffebro.accounts.urls")),
     path("", include("kaffebro.network.urls")),
+    path("", include("kaffebro.paths.urls")),
     path("operator/", admin.site.urls),
 ]
 

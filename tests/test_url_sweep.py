@@ -165,6 +165,16 @@ def test_the_sweep_sees_every_part_of_the_site():
     names = {endpoint.name for endpoint in ENDPOINTS}
     assert names >= PUBLIC_PAGES | ADMIN_PUBLIC_PAGES
     assert names >= {"network:dashboard", "network:contacts", "network:organisation", "accounts:settings"}
+    assert names >= {
+        "paths:target",
+        "paths:organisation",
+        "paths:organisation_best",
+        "paths:unit",
+        "paths:posting",
+        "paths:unit_detail",
+        "paths:posting_detail",
+        "paths:targets_best",
+    }
 
 
 @pytest.mark.django_db

@@ -410,7 +410,8 @@ def update_connector_settings(
     open_to_introductions: bool,
     monthly_limit: int,
     paused_until: datetime.date | None,
-    contacts_private_by_default: bool,
+    contacts_private_by_default: bool = True,
+    show_name_in_paths: bool = True,
 ) -> ConnectorSettings:
     """Opt in or out of helping, and how much; opting in or out is recorded as its own event."""
     if not 0 <= monthly_limit <= MAX_MONTHLY_LIMIT:
@@ -427,6 +428,7 @@ def update_connector_settings(
             monthly_limit=monthly_limit,
             paused_until=paused_until,
             contacts_private_by_default=contacts_private_by_default,
+            show_name_in_paths=show_name_in_paths,
             updated=timezone.now(),
         )
         if was_open != open_to_introductions:
@@ -437,6 +439,7 @@ def update_connector_settings(
             monthly_limit=monthly_limit,
             paused_until=paused_until.isoformat() if paused_until else None,
             contacts_private_by_default=contacts_private_by_default,
+            show_name_in_paths=show_name_in_paths,
         )
     row.refresh_from_db()
     return row

@@ -209,7 +209,8 @@ def _members(connection, persons: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         flags = MEMBER
         if active and open_to:
             flags |= CONNECTOR | (SHOWS_NAME if shows_name else 0)
-            paused = _as_date(paused_until) is not None and _as_date(paused_until) >= today
+            pause_ends = _as_date(paused_until)
+            paused = pause_ends is not None and pause_ends >= today
             capacity[node] = scoring.capacity(paused, int(limit), 0)
         node_flags[node] = flags
     return node_flags, capacity
@@ -267,7 +268,7 @@ def _positions(
             number = numbers.setdefault(folded, len(numbers)) if folded else -1
             raw_titles[raw] = number
         title[i] = number
-    positions = {
+    positions: dict[str, np.ndarray] = {
         "position_node": node[keep].astype(np.int32),
         "position_organisation": organisation[keep].astype(np.int32),
         "position_unit": unit[keep].astype(np.int32),

@@ -20,7 +20,9 @@ from kaffebro.paths.index import CONNECTOR
 from kaffebro.paths.scoring import RECORDED_BY_ROW, SHARED_BY_NEIGHBOUR, SHARED_BY_ROW
 
 SHARED = SHARED_BY_ROW | SHARED_BY_NEIGHBOUR
-EXCLUDED_AS_TARGET = 2  # how many targets a connector's list may lose at query time (the seeker, the first person)
+# How many targets a connector's list may lose at query time (the seeker, the first person).
+EXCLUDED_AS_TARGET = 2
+PREFIX_FACTOR = 4  # the first ranking sorts about k x diversity x this many candidates
 
 
 class Graph(Protocol):
@@ -92,9 +94,7 @@ class Scratch(threading.local):
             self.summary_row = np.zeros(size, dtype=np.int64)
             self.in_first = np.zeros(size, dtype=np.int64)
             self.first_value = np.zeros(size, dtype=np.float64)
-            self.excluded = np.zeros(size, dtype=np.int64)
-            self.is_target = np.zeros(size, dtype=np.int64)
-            self.target_weight = np.zeros(size, dtype=np.float64)
+            self.group_seen = np.zeros(size, dtype=np.int64)
             self.query = 0
         self.query += 1
         return self.query
@@ -128,7 +128,8 @@ def summarise(
     connector = neighbour[usable]
     value = weights[source[usable]] * tables.last[flags[usable]] * tables.recency_of(days[usable], today)
     target = target[usable]
-    order = np.lexsort((target, -value, connector))
+    by_value = np.argsort(-value, kind="stable")
+    order = by_value[np.argsort(connector[by_value], kind="stable")]
     connector, value, target = connector[order], value[order], target[order]
     starts = _group_starts(connector)
     rank = np.arange(len(connector)) - np.repeat(starts, np.diff(np.append(starts, len(connector))))
@@ -157,80 +158,89 @@ def search(
     today: int,
     k: int,
 ) -> Candidates:
-    """The k best paths of at most three hops from `seeker` to the targets, at most `diversity` per first person."""
+    """The k best paths of at most three hops from `seeker` to the targets, at most `diversity` per first person.
+
+    `targets` is sorted. Work is proportional to the seeker's side and to the
+    scanned middle ties, not to the size of the target: membership in the target
+    and in the summary is looked up, not written out, unless many lookups pay for it.
+    """
     scratch = SCRATCH
     query = scratch.prepare(graph.node_count)
-    scratch.excluded[excluded] = query
-    scratch.excluded[seeker] = query
-    scratch.is_target[targets] = query
-    scratch.target_weight[targets] = weights
     parts = []
 
     # Hop 1: the seeker's own records (private ones too), or a connector's shareable record of the seeker.
     _src, contact, flags, days = graph.rows(np.array([seeker], dtype=np.int64))
     contact_is_connector = (graph.node_flags[contact] & CONNECTOR) != 0
-    usable = (((flags & RECORDED_BY_ROW) != 0) | (((flags & SHARED_BY_NEIGHBOUR) != 0) & contact_is_connector)) & (
-        scratch.excluded[contact] != query
-    )
-    contact, flags, days, contact_is_connector = (
-        contact[usable],
-        flags[usable],
-        days[usable],
-        contact_is_connector[usable],
-    )
+    usable = ((flags & RECORDED_BY_ROW) != 0) | (((flags & SHARED_BY_NEIGHBOUR) != 0) & contact_is_connector)
+    if len(excluded):
+        usable &= ~_find(excluded, contact)[0]
+    contact, flags, days = contact[usable], flags[usable], days[usable]
+    contact_is_connector = contact_is_connector[usable]
     first_tie = tables.first[flags] * tables.recency_of(days, today)
 
-    direct = scratch.is_target[contact] == query
+    direct, where = _find(targets, contact)
     if direct.any():
         people = contact[direct]
-        score = tables.scale * tables.hop[0] * first_tie[direct] * scratch.target_weight[people]
+        score = tables.scale * tables.hop[0] * first_tie[direct] * weights[where[direct]]
         parts.append((score, 1, people, np.full(len(people), -1), people))
 
     first = contact[contact_is_connector]
     first_value = first_tie[contact_is_connector] * graph.capacity[first]
-    scratch.in_summary[summary.connectors] = query
-    scratch.summary_row[summary.connectors] = np.arange(len(summary.connectors))
 
     # Hop 2: a first person who is one hop from the target.
-    near = scratch.in_summary[first] == query
+    near, rows = _find(summary.connectors, first)
     if near.any():
-        parts.append(
-            _through(scratch, summary, first[near], np.full(near.sum(), -1), first_value[near], seeker, tables, 2)
-        )
+        no_middle = np.full(near.sum(), -1)
+        parts.append(_through(summary, first[near], rows[near], no_middle, first_value[near], seeker, tables, 2))
 
     # Hop 3: the middle tie, scanned from the side with fewer entries.
     if len(first) and len(summary.connectors):
         pairs = _middle(graph, scratch, query, first, first_value, summary, seeker, tables, today)
         if pairs is not None:
-            a, b, value = pairs
-            parts.append(_through(scratch, summary, b, a, value, seeker, tables, 3))
-    return _rank(parts, tables, k)
+            a, b, b_rows, value = pairs
+            parts.append(_through(summary, b, b_rows, a, value, seeker, tables, 3))
+    return _rank(parts, tables, k, scratch, query, contact)
+
+
+def _find(sorted_keys: np.ndarray, probes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which probes are among the sorted keys, and where."""
+    if len(sorted_keys) == 0:
+        return np.zeros(len(probes), dtype=bool), np.zeros(len(probes), dtype=np.int64)
+    where = np.minimum(np.searchsorted(sorted_keys, probes), len(sorted_keys) - 1)
+    return sorted_keys[where] == probes, where
 
 
 def _middle(graph, scratch, query, first, first_value, summary, seeker, tables, today):
-    """(first person, middle person, value so far) for every usable tie between the two frontiers."""
+    """(first person, middle person, its summary row, value so far) for every usable tie between the frontiers."""
     if graph.degrees(first).sum() <= summary.degree_sum:
         source, neighbour, flags, days = graph.rows(first)
-        keep = (scratch.in_summary[neighbour] == query) & ((flags & SHARED) != 0) & (neighbour != seeker)
-        a, b = first[source[keep]], neighbour[keep]
+        if len(neighbour) > len(summary.connectors) // 4:
+            scratch.in_summary[summary.connectors] = query
+            scratch.summary_row[summary.connectors] = np.arange(len(summary.connectors))
+            found = scratch.in_summary[neighbour] == query
+            rows = scratch.summary_row[neighbour]
+        else:
+            found, rows = _find(summary.connectors, neighbour)
+        keep = found & ((flags & SHARED) != 0) & (neighbour != seeker)
+        a, b, b_rows = first[source[keep]], neighbour[keep], rows[keep]
         value = first_value[source[keep]]
     else:
         scratch.in_first[first] = query
         scratch.first_value[first] = first_value
-        middle = summary.connectors[summary.connectors != seeker]
+        middle_rows = np.flatnonzero(summary.connectors != seeker)
+        middle = summary.connectors[middle_rows]
         source, neighbour, flags, days = graph.rows(middle)
         keep = (scratch.in_first[neighbour] == query) & ((flags & SHARED) != 0)
-        a, b = neighbour[keep], middle[source[keep]]
+        a, b, b_rows = neighbour[keep], middle[source[keep]], middle_rows[source[keep]]
         value = scratch.first_value[a]
     if len(a) == 0:
         return None
     value = value * tables.middle[flags[keep]] * tables.recency_of(days[keep], today) * graph.capacity[b]
-    return a, b, value
+    return a, b, b_rows, value
 
 
-def _through(scratch, summary, via, first, value, seeker, tables, hops):
+def _through(summary, via, rows, first, value, seeker, tables, hops):
     """Extend (first, via) pairs by via's best last hops; for two hops `first` is -1 and via is the first person."""
-    rows = scratch.summary_row[via]
     starts = summary.pointers[rows]
     counts = summary.pointers[rows + 1] - starts
     repeat = np.repeat(np.arange(len(via)), counts)
@@ -244,7 +254,13 @@ def _through(scratch, summary, via, first, value, seeker, tables, hops):
     return score, hops, first_person[keep], middle, target[keep]
 
 
-def _rank(parts, tables: Tables, k: int) -> Candidates:
+def _rank(parts, tables: Tables, k: int, scratch: Scratch, query: int, contacts: np.ndarray) -> Candidates:
+    """Greedy in score order, at most `diversity` per first person, until k are taken.
+
+    The greedy choice depends only on a prefix of the order, so only the
+    candidates at or above a score threshold are sorted; the threshold is lowered
+    until the prefix yields k paths or holds every candidate.
+    """
     if not parts:
         empty = np.zeros(0, dtype=np.int64)
         return Candidates(np.zeros(0), empty, empty, empty, empty, 0)
@@ -253,14 +269,32 @@ def _rank(parts, tables: Tables, k: int) -> Candidates:
     first = np.concatenate([part[2] for part in parts]).astype(np.int64)
     middle = np.concatenate([part[3] for part in parts]).astype(np.int64)
     target = np.concatenate([part[4] for part in parts]).astype(np.int64)
-    # Best first inside each first person's group, then at most `diversity` of each group.
-    order = np.lexsort((target, middle, hops, -score, first))
-    grouped = first[order]
+    scratch.group_seen[first] = query
+    groups = int(np.count_nonzero(scratch.group_seen[contacts] == query))
+    prefix = k * tables.diversity * PREFIX_FACTOR
+    while True:
+        if prefix >= len(score):
+            chosen = np.arange(len(score))
+        else:
+            threshold = np.partition(score, len(score) - prefix)[len(score) - prefix]
+            chosen = np.flatnonzero(score >= threshold)
+        order = chosen[np.lexsort((target[chosen], middle[chosen], first[chosen], hops[chosen], -score[chosen]))]
+        taken = _greedy(first[order], tables.diversity, k)
+        if len(taken) == k or len(chosen) == len(score):
+            final = order[taken]
+            return Candidates(score[final], hops[final], first[final], middle[final], target[final], groups)
+        prefix *= 4
+
+
+def _greedy(first_in_order: np.ndarray, diversity: int, k: int) -> np.ndarray:
+    """Positions taken: each first person at most `diversity` times, at most k in all."""
+    starts_order = np.argsort(first_in_order, kind="stable")
+    grouped = first_in_order[starts_order]
     starts = _group_starts(grouped)
-    rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.append(starts, len(order))))
-    kept = order[rank < tables.diversity]
-    final = kept[np.lexsort((target[kept], middle[kept], first[kept], hops[kept], -score[kept]))][:k]
-    return Candidates(score[final], hops[final], first[final], middle[final], target[final], len(starts))
+    rank_sorted = np.arange(len(grouped)) - np.repeat(starts, np.diff(np.append(starts, len(grouped))))
+    rank = np.empty_like(rank_sorted)
+    rank[starts_order] = rank_sorted
+    return np.flatnonzero(rank < diversity)[:k]
 
 
 def reachable(

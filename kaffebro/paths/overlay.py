@@ -31,15 +31,12 @@ CHUNK = 900  # ids per IN list: below SQLite's variable limit
 
 def current_engine() -> PathEngine:
     """The engine for the published snapshot and every change committed after it."""
-    index = snapshot.open_current()
-    if index is None:
-        snapshot.rebuild()
-        index = snapshot.open_current()
+    index = snapshot.require_current()
     changes = _changes_from(index.watermark)
     if index.watermark and (not changes or changes[0][0] != index.watermark):
         # The change the snapshot ends with is gone: the database was replaced or restored. Start afresh.
         snapshot.rebuild()
-        index = snapshot.open_current()
+        index = snapshot.require_current()
         changes = _changes_from(index.watermark)
     if index.watermark:
         changes = changes[1:]
@@ -208,7 +205,8 @@ class OverlayView(BaseView):
             flags = MEMBER
             if active and open_to:
                 flags |= CONNECTOR | (SHOWS_NAME if shows_name else 0)
-                paused = paused_until is not None and _as_date(paused_until) >= today
+                pause_ends = _as_date(paused_until)
+                paused = pause_ends is not None and pause_ends >= today
                 self.capacity[node] = capacity(paused, int(limit), 0)
             self.node_flags[node] = flags
 

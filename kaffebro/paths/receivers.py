@@ -22,4 +22,7 @@ def schedule_rebuild(sender, reason: str = "", **kwargs) -> None:
         return
     from kaffebro.paths.tasks import rebuild_graph
 
-    rebuild_graph.using(run_after=timezone.now() + datetime.timedelta(seconds=delay)).enqueue()
+    if delay and rebuild_graph.get_backend().supports_defer:
+        rebuild_graph.using(run_after=timezone.now() + datetime.timedelta(seconds=delay)).enqueue()
+    else:
+        rebuild_graph.enqueue()

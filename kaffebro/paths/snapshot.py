@@ -112,6 +112,17 @@ def open_current(where: Path | None = None) -> GraphIndex | None:
     return index
 
 
+def require_current(where: Path | None = None) -> GraphIndex:
+    """The published snapshot, built and published first when there is none."""
+    index = open_current(where)
+    if index is None:
+        rebuild(where=where)
+        index = open_current(where)
+    if index is None:
+        raise RuntimeError(f"No graph snapshot could be published in {where or directory()}")
+    return index
+
+
 def latest_change() -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT COALESCE(MAX(id), 0) FROM network_graphchange")

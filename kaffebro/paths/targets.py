@@ -11,7 +11,7 @@ import numpy as np
 from django.utils import translation
 
 from kaffebro.network.importing.normalise import fold
-from kaffebro.network.models import Industry, TargetKind
+from kaffebro.network.models import Industry
 from kaffebro.paths import scoring
 
 if TYPE_CHECKING:
@@ -61,11 +61,11 @@ class TargetSpec:
 
     @classmethod
     def for_target(cls, target: Target) -> TargetSpec:
-        if target.kind == TargetKind.POSTING:
+        if target.posting is not None:
             return cls.for_posting(target.posting)
-        if target.kind == TargetKind.UNIT:
+        if target.unit is not None:
             return cls.for_unit(target.unit)
-        if target.kind == TargetKind.ORGANISATION:
+        if target.organisation is not None:
             return cls.for_organisation(target.organisation)
         return cls.for_field(target.job_field, target.region)
 
@@ -121,7 +121,7 @@ def resolve(source: PositionSource, spec: TargetSpec) -> TargetSet:
 
     if spec.kind == "person" or (spec.kind == "posting" and spec.decision_maker_id):
         person = spec.person_id if spec.kind == "person" else spec.decision_maker_id
-        node = source.node_of_person(int(person))
+        node = source.node_of_person(int(person or 0))
         if node >= 0:
             add(np.array([node]), np.array([ROLE["person" if spec.kind == "person" else "posting_decision_maker"]]))
     if spec.kind in ("unit", "posting") and spec.unit_id:

@@ -5,7 +5,8 @@ from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from playwright.sync_api import Page
 
-from kaffebro.network.models import Organisation
+from kaffebro.network.models import Organisation, Target
+from tests.browser.conftest import DEMO_SEEKER
 
 pytestmark = pytest.mark.browser
 
@@ -38,6 +39,7 @@ def test_key_pages_have_no_serious_accessibility_violations(seeker_page):
         reverse("network:dashboard"),
         reverse("network:contacts"),
         reverse("network:organisation", args=[organisation.code]),
+        reverse("paths:target", args=[Target.objects.filter(seeker__email=DEMO_SEEKER).first().code]),
     ]
     problems = [problem for path in member_pages for problem in blocking_violations(axe, page, path)]
 

@@ -21,7 +21,7 @@ class Command(BaseCommand):
         if not built:
             self.stdout.write("The graph snapshot is up to date.")
             return
-        index = snapshot.open_current()
+        index = snapshot.require_current()
         self.stdout.write(
             f"Published graph snapshot {index.version}: {index.node_count:,} persons, {index.tie_count:,} ties, "
             f"{index.nbytes / max(index.tie_count, 1):.1f} bytes per tie, in {time.monotonic() - started:.1f} s."
