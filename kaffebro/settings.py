@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "kaffebro.accounts",
     "kaffebro.network",
     "kaffebro.paths",
+    "kaffebro.notifications",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.converters import IntConverter, UUIDConverter
 from django.urls.resolvers import RegexPattern, RoutePattern
 
+from kaffebro.core.models import Event
+from kaffebro.meetings.models import PrepBrief
 from kaffebro.network.models import (
     Block,
     ImportBatch,
@@ -28,6 +30,7 @@ from kaffebro.network.models import (
     RowOutcome,
     SeekerProfile,
 )
+from kaffebro.notifications.models import Notification, NotificationPreferences
 from tests.conftest import know
 
 # Reviewed: the pages a visitor may open without an account. Adding one is a deliberate change here.
@@ -175,6 +178,12 @@ def test_the_sweep_sees_every_part_of_the_site():
         "paths:posting_detail",
         "paths:targets_best",
     }
+    assert names >= {
+        "notifications:inbox",
+        "notifications:mark_read",
+        "notifications:mark_all_read",
+        "notifications:settings",
+    }
 
 
 @pytest.mark.django_db
@@ -221,6 +230,14 @@ def mettes_secrets(mette):
     card.save()
     block = Block.objects.create(owner=mette, person=confidant)
     imports = mettes_imports(mette, confidant, card)
+    brief = PrepBrief.objects.create(
+        seeker=mette, target=mette.targets.first(), ask="Mettes brief: må jeg høre om Henriettas budget?"
+    )
+    notification = Notification.objects.create(
+        recipient=mette,
+        event=Event.objects.create(kind="tests.mettes_notice", subject=card.code),
+        kind="tests.mettes_notice",
+    )
     codes = [
         *imports,
         card.code,
@@ -230,6 +247,8 @@ def mettes_secrets(mette):
         mette.person.code,
         hideaway.code,
         block.code,
+        notification.code,
+        brief.code,
     ]
     words = [
         "Mette Kristensen",
@@ -241,6 +260,7 @@ def mettes_secrets(mette):
         card.phone,
         card.notes,
         MY_IMPORT_FILE,
+        brief.ask,
     ]
     return {"codes": sorted(set(codes)), "words": words}
 
@@ -283,6 +303,9 @@ def mettes_state(mette) -> tuple:
         tuple(SeekerProfile.objects.filter(user=mette).values_list()),
         sorted(ImportBatch.objects.filter(owner=mette).values_list()),
         sorted(MergeSuggestion.objects.filter(owner=mette).values_list()),
+        sorted(Notification.objects.filter(recipient=mette).values_list()),
+        tuple(NotificationPreferences.objects.filter(user=mette).values_list()),
+        sorted(PrepBrief.objects.filter(seeker=mette).values_list()),
     )
 
 

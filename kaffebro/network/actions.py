@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from kaffebro.accounts.models import User
 from kaffebro.core.events import record_event
 from kaffebro.network import access
+from kaffebro.network.changes import note_graph_change
 from kaffebro.network.members import connector_settings, member_person
 from kaffebro.network.models import (
     Block,
@@ -158,6 +159,7 @@ def add_contact(owner: User, details: ContactDetails) -> ContactCard:
             is_private=private,
             source=TieSource.MANUAL,
         )
+        note_graph_change([me.pk, person.pk], "contact.added")
         record_event("contact.added", actor=owner, subject=card.code)
     return card
 
@@ -183,6 +185,7 @@ def edit_contact(owner: User, card: ContactCard, details: ContactDetails) -> Con
             tie_fields["is_private"] = details.is_private
         Tie.objects.filter(owner=owner, person_b_id=locked.person_id).update(**tie_fields)
         _record_position(owner, locked.person, details)
+        note_graph_change([member_person(owner).pk, locked.person_id], "contact.edited")
         record_event("contact.edited", actor=owner, subject=locked.code)
     return locked
 
@@ -197,6 +200,7 @@ def rate_tie(owner: User, card: ContactCard, strength: int) -> None:
         )
         if not changed:
             raise Refused(_("This contact no longer exists."))
+        note_graph_change([member_person(owner).pk, card.person_id], "contact.rated")
         record_event("contact.rated", actor=owner, subject=card.code, strength=strength)
 
 
@@ -213,7 +217,9 @@ def confirm_decision_maker(owner: User, card: ContactCard, *, decides: bool) -> 
         if not answered:
             raise Refused(_("This contact no longer exists."))
         positions = Position.objects.filter(person_id=card.person_id, recorded_by=owner, end_date__isnull=True)
-        if not positions.update(is_decision_maker=decides) and decides:
+        if positions.update(is_decision_maker=decides):
+            note_graph_change([card.person_id], "contact.decision_maker_answered")
+        elif decides:
             raise Refused(
                 _("Add where %(name)s works first: only someone with a workplace can decide on hiring.")
                 % {"name": card.full_name}
@@ -228,6 +234,7 @@ def set_contact_private(owner: User, card: ContactCard, private: bool) -> bool:
             is_private=private, updated=timezone.now()
         )
         if changed:
+            note_graph_change([member_person(owner).pk, card.person_id], "contact.privacy_changed")
             record_event("contact.privacy_changed", actor=owner, subject=card.code, private=private)
     return bool(changed)
 
@@ -255,8 +262,11 @@ def _still_referenced(person: Person) -> bool:
     )
 
 
-def delete_contact(owner: User, card: ContactCard) -> None:
-    """Remove the card and the member's tie; the person goes too unless someone else still refers to them."""
+def delete_contact(owner: User, card: ContactCard, *, note: bool = True) -> None:
+    """Remove the card and the member's tie; the person goes too unless someone else still refers to them.
+
+    With `note` False the caller (an import removing many contacts) notes the graph change itself.
+    """
     with transaction.atomic():
         deleted, _rows = ContactCard.objects.filter(pk=card.pk, owner=owner).delete()
         if not deleted:
@@ -266,6 +276,8 @@ def delete_contact(owner: User, card: ContactCard) -> None:
         person = Person.objects.select_for_update().filter(pk=card.person_id).first()
         if person is not None and not _still_referenced(person):
             person.delete()
+        if note:
+            note_graph_change([member_person(owner).pk, card.person_id], "contact.deleted")
         record_event("contact.deleted", actor=owner, subject=card.code)
 
 
@@ -431,6 +443,7 @@ def update_connector_settings(
             show_name_in_paths=show_name_in_paths,
             updated=timezone.now(),
         )
+        note_graph_change([member_person(user).pk], "connector.settings_updated")
         if was_open != open_to_introductions:
             record_event("connector.opted_in" if open_to_introductions else "connector.opted_out", actor=user)
         record_event(
@@ -449,6 +462,8 @@ def _create_block(user: User, blocked: str, **target) -> Block:
     try:
         with transaction.atomic():
             block = Block.objects.create(owner=user, **target)
+            # An organisation block: the overlay re-reads all the member's ties, so the member's person is enough.
+            note_graph_change([member_person(user).pk, block.person_id], "block.added")
             record_event("block.added", actor=user, subject=block.code, blocked=blocked)
     except IntegrityError:
         raise Refused(_("You have already blocked this.")) from None
@@ -471,7 +486,10 @@ def block_person(user: User, card: ContactCard) -> Block:
 
 def unblock(user: User, block: Block) -> None:
     with transaction.atomic():
-        deleted, _rows = Block.objects.filter(pk=block.pk, owner=user).delete()
+        rows = Block.objects.select_for_update().filter(pk=block.pk, owner=user)
+        blocked = rows.values_list("person_id", flat=True).first()  # as it is now: a merge may have re-pointed it
+        deleted, _rows = rows.delete()
         if not deleted:
             raise Refused(_("This block no longer exists."))
+        note_graph_change([member_person(user).pk, blocked], "block.removed")
         record_event("block.removed", actor=user, subject=block.code)

@@ -4,7 +4,9 @@ Operators maintain organisations, units and postings, merge duplicate persons an
 organisations, undo merges and decide merge suggestions across members. They see
 persons only as names with counts: no field of any member's contact card is shown
 here, not even the copies a merge keeps for undoing it. Every merge, un-merge and
-alias goes through the checked, logged actions in `importing.merges`.
+alias goes through the checked, logged actions in `importing.merges`. Edits and deletes
+that can alter a warm path note the persons concerned for the path engine, in the
+admin's transaction.
 """
 
 from collections.abc import Callable, Mapping
@@ -13,15 +15,25 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from kaffebro.network.actions import Refused
+from kaffebro.network.changes import member_person_ids, note_graph_change, with_tie_partners
 from kaffebro.network.importing import merges
 from kaffebro.network.importing.actions import decide_suggestion
-from kaffebro.network.models import MergeRecord, MergeSuggestion, Organisation, Person, Posting, Unit
+from kaffebro.network.models import (
+    Block,
+    MergeRecord,
+    MergeSuggestion,
+    Organisation,
+    Person,
+    Position,
+    Posting,
+    Unit,
+)
 
 # Web addresses typed without a scheme are taken as https, the only scheme Django 6 will assume.
 HTTPS_URL_FIELDS: Mapping[type[models.Field], Mapping[str, Any]] = {models.URLField: {"assume_scheme": "https"}}
@@ -32,6 +44,21 @@ OPERATOR_REASON = "operator"
 
 def _is_operator(request) -> bool:
     return request.user.is_active and request.user.is_staff
+
+
+# Organisation fields a target set reads (region and industry for job-field targets).
+ORGANISATION_PATH_FIELDS = {"region", "industry"}
+
+
+def _working_at(organisation_ids: list[int]) -> set[int]:
+    """Persons with a current position at these organisations."""
+    positions = Position.objects.filter(organisation_id__in=organisation_ids, end_date__isnull=True)
+    return set(positions.values_list("person_id", flat=True))
+
+
+def _blocking(**blocked) -> list[int]:
+    """The own persons of the members who blocked these persons or organisations."""
+    return member_person_ids(Block.objects.filter(**blocked).values_list("owner_id", flat=True))
 
 
 def _merge_two(model_admin: admin.ModelAdmin, request, queryset: QuerySet, in_order: Callable, merge: Callable) -> None:
@@ -116,6 +143,29 @@ class OrganisationAdmin(admin.ModelAdmin):
             except Refused as refused:
                 self.message_user(request, refused.message, messages.ERROR)
 
+    def save_related(self, request, form, formsets, change) -> None:
+        """A changed region, industry or unit changes the target sets the organisation's people are in."""
+        super().save_related(request, form, formsets, change)
+        changed_units = any(formset.has_changed() for formset in formsets)
+        if change and (changed_units or ORGANISATION_PATH_FIELDS.intersection(form.changed_data)):
+            note_graph_change(_working_at([form.instance.pk]), "admin.organisation_changed")
+
+    def delete_model(self, request, obj) -> None:
+        with transaction.atomic():
+            self._note_deleting([obj.pk])
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        with transaction.atomic():
+            self._note_deleting(list(queryset.values_list("pk", flat=True)))
+            super().delete_queryset(request, queryset)
+
+    @staticmethod
+    def _note_deleting(organisation_ids: list[int]) -> None:
+        """The positions and the blocks of the organisations go with them."""
+        persons = _working_at(organisation_ids) | set(_blocking(organisation_id__in=organisation_ids))
+        note_graph_change(persons, "admin.organisation_deleted")
+
     def has_merge_permission(self, request) -> bool:
         return _is_operator(request) and self.has_change_permission(request)
 
@@ -171,6 +221,30 @@ class PersonAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        """Suppressing (or restoring) a person changes every path through them; so does renaming a member."""
+        super().save_model(request, obj, form, change)
+        if "suppressed" in form.changed_data:
+            note_graph_change(with_tie_partners([obj.pk]), "admin.person_suppressed")
+        elif "name" in form.changed_data and obj.member_id is not None:
+            note_graph_change([obj.pk], "admin.person_renamed")
+
+    def delete_model(self, request, obj) -> None:
+        with transaction.atomic():
+            self._note_deleting([obj.pk])
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        with transaction.atomic():
+            self._note_deleting(list(queryset.values_list("pk", flat=True)))
+            super().delete_queryset(request, queryset)
+
+    @staticmethod
+    def _note_deleting(person_ids: list[int]) -> None:
+        """The persons' ties, positions and the blocks of them go with them: note both ends, before they go."""
+        persons = with_tie_partners(person_ids) | set(_blocking(person_id__in=person_ids))
+        note_graph_change(persons, "admin.person_deleted")
 
     def has_merge_permission(self, request) -> bool:
         return _is_operator(request) and self.has_change_permission(request)

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import Q
 from django.dispatch import Signal
 
-from kaffebro.network.models import GraphChange
+from kaffebro.network.models import GraphChange, Person, Tie
 
 graph_changed = Signal()
 
@@ -31,3 +32,22 @@ def note_graph_change(person_ids: Iterable[int | None], reason: str) -> None:
         for i in range(0, len(persons), PERSONS_PER_ROW)
     )
     transaction.on_commit(lambda: graph_changed.send(sender=GraphChange, reason=reason), robust=True)
+
+
+def member_person_ids(user_ids: Iterable[int | None]) -> list[int]:
+    """The own persons of these members (a member who has none yet has no ties whose paths could change)."""
+    members = {int(pk) for pk in user_ids if pk is not None}
+    if not members:
+        return []
+    return list(Person.objects.filter(member_id__in=members).values_list("id", flat=True))
+
+
+def with_tie_partners(person_ids: Iterable[int | None]) -> set[int]:
+    """These persons and everyone at the other end of one of their ties (read before the ties go)."""
+    persons = {int(pk) for pk in person_ids if pk is not None}
+    if not persons:
+        return set()
+    ends = Tie.objects.filter(Q(person_a_id__in=persons) | Q(person_b_id__in=persons)).values_list(
+        "person_a_id", "person_b_id"
+    )
+    return persons.union(*ends)

@@ -378,7 +378,7 @@ class ConnectorSettingsForm(forms.Form):
     show_name_in_paths = forms.BooleanField(
         label=_("Show my name in other members' paths"),
         required=False,
-        help_text=_("Otherwise you appear as \"a connector at\" your organisation until you approve an introduction."),
+        help_text=_('Otherwise you appear as "a connector at" your organisation until you approve an introduction.'),
     )
 
     def clean_paused_until(self):

@@ -464,7 +464,7 @@ class ConnectorSettings(models.Model):
         _("show my name in other members' paths"),
         default=True,
         db_default=True,
-        help_text=_("Otherwise you appear as \"a connector at\" your organisation until you approve an introduction."),
+        help_text=_('Otherwise you appear as "a connector at" your organisation until you approve an introduction.'),
     )
     contacts_private_by_default = models.BooleanField(
         _("new contacts are private"),

@@ -194,9 +194,9 @@ def test_the_contacts_list_query_count_does_not_grow_with_guesses(
     Tie.objects.filter(owner=lars).update(strength_rated=False)
     client.force_login(lars)
     client.get(reverse("network:contacts"))  # warm the session
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         html = client.get(reverse("network:contacts")).content.decode()
     assert BADGE in html and "Likely decision-maker" in html
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         html = client.get(reverse("network:rate_ties")).content.decode()
     assert BADGE in html and "Likely decision-maker" in html

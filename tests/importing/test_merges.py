@@ -22,6 +22,7 @@ from kaffebro.network.members import member_person
 from kaffebro.network.models import (
     Block,
     ContactCard,
+    GraphChange,
     IdentityKind,
     ImportBatch,
     ImportRow,
@@ -46,11 +47,11 @@ pytestmark = pytest.mark.django_db
 
 
 def dump() -> dict[str, list[dict]]:
-    """Every row of every network model (merge records aside), with ids and all field values."""
+    """Every row of every network model (merge records and the path engine's change notes aside), with all fields."""
     return {
         model._meta.label: serializers.serialize("python", model._base_manager.order_by("pk"))
         for model in apps.get_app_config("network").get_models()
-        if model is not MergeRecord
+        if model not in (MergeRecord, GraphChange)
     }
 
 

@@ -370,7 +370,7 @@ class TestSummary:
         batch = done_batch(mette, run_records, [f"Kontakt {number:02d}" for number in range(count)])
         url = reverse("network:import_summary", args=[batch.code])
         mette_en.get(url)  # warm the session
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(8):
             response = mette_en.get(url)
         assert len(response.context["rows"]) == count
 
@@ -444,7 +444,7 @@ class TestRateTies:
         Tie.objects.filter(owner=lars).update(strength_rated=False)
         client.force_login(lars)
         client.get(reverse("network:rate_ties"))  # warm the session
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(5):
             response = client.get(reverse("network:rate_ties"))
         assert len(response.context["page"].object_list) == count + 1
 

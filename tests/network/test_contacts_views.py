@@ -94,7 +94,7 @@ class TestList:
             add(lars, f"Kontakt {number}", organisation=f"Firma {number % 7}", title="Chef")
         client.force_login(lars)
         client.get(reverse("network:contacts"))  # warm the session
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(6):
             response = client.get(reverse("network:contacts"))
         assert len(response.context["page"].object_list) == count + 1
 

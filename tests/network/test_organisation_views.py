@@ -62,7 +62,7 @@ class TestList:
         for number in range(count):
             add(mette, f"Kontakt {number}", organisation=f"Firma {number}")
         mette_client.get(reverse("network:organisations"))
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(6):
             response = mette_client.get(reverse("network:organisations"))
         assert sum(org.first_degree for org in response.context["page"].object_list) == count
 
@@ -127,7 +127,7 @@ class TestDetail:
             add(mette, f"Kontakt {number}", organisation="Region Hovedstaden")
         url = reverse("network:organisation", args=[region_h.code])
         mette_client.get(url)
-        with django_assert_num_queries(9):
+        with django_assert_num_queries(10):
             mette_client.get(url)
 
     def test_suggestions(self, mette_client, region_h, novo):

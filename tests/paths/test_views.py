@@ -157,7 +157,7 @@ class TestTargetPage:
             mette_client.get(url)
 
 
-TARGET_PAGE_QUERIES = 10
+TARGET_PAGE_QUERIES = 11
 FRAGMENT_QUERIES = 10
 DASHBOARD_FRAGMENT_QUERIES = 10
 

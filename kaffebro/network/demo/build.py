@@ -110,13 +110,21 @@ class NetworkPlan:
         return int(np.searchsorted(self.members, person))
 
 
-def plan_network(people: int, seed: int, ties: int) -> NetworkPlan:
+def plan_network(
+    people: int,
+    seed: int,
+    ties: int,
+    *,
+    member_share: float = MEMBER_SHARE,
+    connector_share: float = CONNECTOR_SHARE,
+) -> NetworkPlan:
+    """Decide the network; `member_share` of the persons are members, `connector_share` of those connectors."""
     rng = np.random.default_rng(seed)
     population = build_population(people, rng)
     cast = Cast(population)
     login_persons = np.array(sorted(cast.person.values()), dtype=np.int64)
     others = np.setdiff1d(np.arange(people), login_persons)
-    synthetic_count = max(round(people * MEMBER_SHARE) - len(login_persons), 1)
+    synthetic_count = max(round(people * member_share) - len(login_persons), 1)
     synthetic = rng.choice(others, size=synthetic_count, replace=False)
     members = np.sort(np.concatenate([login_persons, synthetic]))
     member_of = {email: int(np.searchsorted(members, person)) for email, person in cast.person.items()}
@@ -125,7 +133,7 @@ def plan_network(people: int, seed: int, ties: int) -> NetworkPlan:
     degrees = member_degrees(len(members), ties, fixed, rng, cap)
     forced = ForcedTies.from_rows(cast.ties() + _mutual_pairs(members, population, rng))
     is_login = np.isin(members, login_persons)
-    connector = ~is_login & (rng.random(len(members)) < CONNECTOR_SHARE)
+    connector = ~is_login & (rng.random(len(members)) < connector_share)
     for login in LOGINS:
         connector[member_of[login.email]] = login.connector
     seeker = ~is_login & (rng.random(len(members)) < SEEKER_SHARE)
@@ -152,6 +160,8 @@ def build_demo(
     people: int = DEFAULT_PEOPLE,
     seed: int = DEFAULT_SEED,
     ties: int | None = None,
+    member_share: float = MEMBER_SHARE,
+    connector_share: float = CONNECTOR_SHARE,
     allow_production_logins: bool = False,
     progress: Callable[[str], None] = lambda message: None,
     using: str = DEFAULT_DB_ALIAS,
@@ -169,8 +179,11 @@ def build_demo(
         raise DemoRefused("The number of ties cannot be negative.")
     started = time.monotonic()
     progress(f"Planning {people:,} persons and about {ties:,} ties (seed {seed}) …")
-    plan = plan_network(people, seed, ties)
+    if not (0 < member_share <= 1 and 0 <= connector_share <= 1):
+        raise DemoRefused("The member and connector shares must lie between 0 and 1.")
+    plan = plan_network(people, seed, ties, member_share=member_share, connector_share=connector_share)
     progress(f"Planned in {time.monotonic() - started:.1f} s; writing …")
+    # No note_graph_change: the whole network is new, and the path engine builds a fresh snapshot after a demo load.
     with transaction.atomic(using=using):
         _refuse_unless_empty(using)
         loader = _Loader(plan, BulkWriter(connections[using]), progress, large=ties > LARGE_LOAD)

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 
 from kaffebro.core.events import record_event
 from kaffebro.network.actions import delete_contact
+from kaffebro.network.changes import note_graph_change
 from kaffebro.network.importing.readers import read_contacts
 from kaffebro.network.importing.records import ImportRejected, ReadResult
 from kaffebro.network.importing.resolve import (
@@ -207,6 +208,8 @@ class PlanWriter:
         self.ended_positions_of: set[int] = set()
         self.ties_given_since: list[tuple] = []
         self.suggested: set[tuple[int | None, int | None]] = set()
+        # Persons whose ties or positions this import writes: the path engine re-reads them (one note per import).
+        self.graph_persons: set[int] = set()
 
     def write(self, plan: Plan) -> None:
         self.me_id = member_person(self.owner).pk
@@ -220,6 +223,8 @@ class PlanWriter:
             apply_row(self, row)
         self._flush()
         self._remove(plan.removed_cards)
+        if self.graph_persons:
+            note_graph_change([self.me_id, *self.graph_persons], "import")
 
     def _existing_keys(self, plan: Plan) -> set[tuple[str, str]]:
         return set(lookup_digests(PersonKey, {pair for row in plan.rows for pair in row.keys.exact()}, "person_id"))
@@ -243,6 +248,7 @@ class PlanWriter:
         for node, pk in zip(plan.new_persons, reserve_ids(Person, len(plan.new_persons)), strict=True):
             node.id = pk
             persons.add(id=pk, name=node.name)
+            self.graph_persons.add(pk)
         persons.write()
 
     def skipped_by_reader(self, result: ReadResult) -> None:
@@ -293,6 +299,7 @@ class PlanWriter:
                 self.ties_given_since.append((since, self.now, self.owner_id, person_id))
             return
         self.tied[person_id] = since
+        self.graph_persons.add(person_id)
         self.ties.add(
             owner_id=self.owner_id,
             person_a_id=self.me_id,
@@ -310,7 +317,9 @@ class PlanWriter:
             return
         if row.card is not None:  # only a known contact has a position of the member's to end
             self.ended_positions_of.add(row.person.id)
+            self.graph_persons.add(row.person.id)
         if row.organisation is not None:
+            self.graph_persons.add(row.person.id)
             self.positions.add(
                 person_id=row.person.id,
                 organisation_id=row.organisation.id,
@@ -367,7 +376,8 @@ class PlanWriter:
 
     def _remove(self, cards: list[dict]) -> None:
         for card in cards:
-            delete_contact(self.owner, ContactCard.objects.get(pk=card["id"]))
+            delete_contact(self.owner, ContactCard.objects.get(pk=card["id"]), note=False)
+            self.graph_persons.add(card["person_id"])
             self.rows.add(
                 batch_id=self.batch_id,
                 row_number=0,

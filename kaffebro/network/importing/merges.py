@@ -29,7 +29,18 @@ from django.utils.translation import gettext as _
 from kaffebro.accounts.models import User
 from kaffebro.core.events import record_event
 from kaffebro.network.actions import Refused
-from kaffebro.network.models import ContactCard, MergeKind, MergeRecord, Organisation, Person, Tie, Unit
+from kaffebro.network.changes import member_person_ids, note_graph_change
+from kaffebro.network.models import (
+    Block,
+    ContactCard,
+    MergeKind,
+    MergeRecord,
+    Organisation,
+    Person,
+    Position,
+    Tie,
+    Unit,
+)
 
 MAX_ALIAS_LENGTH = 200
 MAX_REASON_LENGTH = 300
@@ -96,6 +107,44 @@ class _Changes:
 
     def as_json(self) -> dict[str, Any]:
         return {"repointed": self.repointed, "deleted": self.deleted, "aliases": self.aliases}
+
+
+# The rows whose persons a path engine must re-read when a merge or an undo moves, removes or restores them:
+# for each model, the fields naming a person, and the fields naming a member (whose own person is meant).
+_GRAPH_ROWS: dict[type[models.Model], tuple[tuple[str, ...], tuple[str, ...]]] = {
+    Tie: (("person_a", "person_b"), ()),
+    Position: (("person",), ()),
+    Block: (("person",), ("owner",)),
+}
+
+
+def _graph_persons(record: MergeRecord) -> set[int]:
+    """Every person whose ties, positions or blocks the merge (or its undo) changed, as the rows are now.
+
+    Re-pointed rows are read again (the persons they point at now; a person merge adds the
+    kept and the merged person, the other end of each moved row); removed rows from the record.
+    """
+    persons: set[Any] = {record.kept_id, record.merged_id} if record.kind == MergeKind.PERSON else set()
+    members: set[Any] = set()
+    labels = {model._meta.label: model for model in _GRAPH_ROWS}
+    for step in record.moved.get("repointed", []):
+        model = labels.get(step["field"].rpartition(".")[0])
+        if model is None:
+            continue
+        person_fields, member_fields = _GRAPH_ROWS[model]
+        attnames = [f"{name}_id" for name in (*person_fields, *member_fields)]
+        for row in model._base_manager.filter(pk__in=step["ids"]).values_list(*attnames):
+            persons.update(row[: len(person_fields)])
+            members.update(row[len(person_fields) :])
+    lowered = {model._meta.label_lower: model for model in _GRAPH_ROWS}
+    for item in record.moved.get("deleted", []):
+        model = lowered.get(item["model"])
+        if model is None:
+            continue
+        person_fields, member_fields = _GRAPH_ROWS[model]
+        persons.update(item["fields"].get(name) for name in person_fields)
+        members.update(item["fields"].get(name) for name in member_fields)
+    return {pk for pk in persons if pk is not None} | set(member_person_ids(members))
 
 
 def _relations(model: type[models.Model]) -> list[models.ForeignKey]:
@@ -261,6 +310,7 @@ def merge_persons(actor: User, kept: Person, merged: Person, *, reason: str) -> 
         )
         _check_persons(actor, kept, merged)
         record = _merge(actor, MergeKind.PERSON, kept, merged, reason, _Changes())
+        note_graph_change(_graph_persons(record), "person.merged")
         record_event("person.merged", actor=actor, subject=record.code, kept=kept.code, merged=merged.code)
     return record
 
@@ -337,6 +387,7 @@ def merge_organisations(actor: User, kept: Organisation, merged: Organisation, *
         _fold_units(kept, merged, changes)
         changes.aliases = _add_aliases(kept, [merged.name, *merged.aliases])
         record = _merge(actor, MergeKind.ORGANISATION, kept, merged, reason, changes)
+        note_graph_change(_graph_persons(record), "organisation.merged")
         record_event("organisation.merged", actor=actor, subject=record.code, kept=kept.code, merged=merged.code)
     return record
 
@@ -407,6 +458,7 @@ def _undo(record: MergeRecord) -> None:
     for step in reversed(record.moved.get("repointed", [])):
         _revert(step)
     _remove_aliases(record)
+    note_graph_change(_graph_persons(record), "merge.undone")
 
 
 def undo_merge(actor: User, record: MergeRecord) -> None:
