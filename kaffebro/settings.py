@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "kaffebro.accounts",
     "kaffebro.network",
     "kaffebro.paths",
+    "kaffebro.meetings",
     "kaffebro.notifications",
 ]
 
@@ -224,3 +225,6 @@ PATH_DIVERSITY = 2
 # The graph snapshot every process memory-maps; rebuilt in the background this many seconds after a change.
 GRAPH_SNAPSHOT_DIR = Path(env_str("GRAPH_SNAPSHOT_DIR", str(VAR_DIR / "graph")))
 GRAPH_REBUILD_DELAY = env_int("GRAPH_REBUILD_DELAY", 30)
+
+# Coffee meetings: the latest sensible coffee is this many days before an application deadline.
+MEETING_LEAD_DAYS = env_int("MEETING_LEAD_DAYS", 10)

@@ -6,6 +6,7 @@ urlpatterns = [
     path("account/", include("kaffebro.accounts.urls")),
     path("", include("kaffebro.network.urls")),
     path("", include("kaffebro.paths.urls")),
+    path("meetings/", include("kaffebro.meetings.urls")),
     path("", include("kaffebro.notifications.urls")),
     path("operator/", admin.site.urls),
 ]

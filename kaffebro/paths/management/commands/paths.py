@@ -7,6 +7,9 @@ name here either) and printed in the member's language, or in `--language`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import Http404
@@ -49,7 +52,7 @@ class Command(BaseCommand):
     def _target(self, user: User, code: str) -> tuple[TargetSpec, str]:
         """The spec and a readable name for a code, looked up as the member's own pages would."""
         if looks_like_code(code):
-            lookups = (
+            lookups: tuple[tuple[Callable[[User, str], Any], Callable[[Any], str]], ...] = (
                 (access.access_target, _target_name),
                 (access.access_organisation, lambda organisation: organisation.name),
                 (access.unit_by_code, lambda unit: f"{unit.name}, {unit.organisation.name}"),
