@@ -57,10 +57,12 @@ class BaseView:
 
     # kernel.Graph
 
-    def rows(self, nodes: np.ndarray):
+    def rows(self, nodes: np.ndarray, own: bool = False):
         index = self.index
         source, entries = gather_rows(index.indptr, nodes)
-        return source, index.indices[entries], index.flags[entries], index.days[entries]
+        if own:
+            return source, index.indices[entries], index.flags[entries], index.days[entries]
+        return source, index.indices[entries], index.shared[entries], index.shared_days[entries]
 
     def degrees(self, nodes: np.ndarray) -> np.ndarray:
         return self.index.indptr[nodes + 1] - self.index.indptr[nodes]
@@ -283,10 +285,10 @@ class TieFacts:
     day: int
 
 
-def tie_facts(view: BaseView, person_u: int, person_v: int) -> TieFacts:
-    """The combined tie between two persons as the index holds it (for the score breakdown)."""
+def tie_facts(view: BaseView, person_u: int, person_v: int, *, own: bool = False) -> TieFacts:
+    """The tie between two persons as the score saw it: u's own view (the seeker's first hop) or the shared one."""
     u, v = view.nodes_of_persons(np.array([person_u, person_v], dtype=np.int64))
-    _source, neighbour, flags, days = view.rows(np.array([u], dtype=np.int64))
+    _source, neighbour, flags, days = view.rows(np.array([u], dtype=np.int64), own=own)
     where = np.flatnonzero(neighbour == v)
     if not len(where):
         return TieFacts(0, False, 0)

@@ -39,8 +39,10 @@ ARRAYS: dict[str, Any] = {
     "indices": np.int32,
     "flags": np.uint8,
     "days": np.uint16,
+    "shared": np.uint8,
+    "shared_days": np.uint16,
     "node_flags": np.uint8,
-    "capacity": np.float32,
+    "capacity": np.float64,
     "organisations": np.int64,
     "organisation_region": np.int8,
     "organisation_industry": np.int8,
@@ -65,6 +67,8 @@ class GraphIndex:
     indices: np.ndarray
     flags: np.ndarray
     days: np.ndarray
+    shared: np.ndarray
+    shared_days: np.ndarray
     node_flags: np.ndarray
     capacity: np.ndarray
     organisations: np.ndarray
@@ -138,7 +142,7 @@ def build_index(using: str = "default") -> GraphIndex:
     positions, titles = _positions(connection, persons, organisations, units)
     records = _tie_records(connection)
     blocked = _blocked_pairs(connection, persons, positions)
-    edges = _edges(persons, records, blocked)
+    edges = _edges(persons, records, blocked, (node_flags & CONNECTOR) != 0)
     organisation_ptr = _pointers(positions["position_organisation"], len(organisations))
     with_unit = np.flatnonzero(positions["position_unit"] >= 0)
     unit_order = with_unit[np.argsort(positions["position_unit"][with_unit], kind="stable")].astype(np.int32)
@@ -196,7 +200,7 @@ def _nodes(persons: np.ndarray, ids: np.ndarray) -> np.ndarray:
 def _members(connection, persons: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Member, connector and show-name flags, and each connector's capacity (docs/paths.md)."""
     node_flags = np.zeros(len(persons), dtype=np.uint8)
-    capacity = np.ones(len(persons), dtype=np.float32)
+    capacity = np.ones(len(persons), dtype=np.float64)
     today = timezone.localdate()
     rows = _rows(
         connection,
@@ -374,47 +378,82 @@ def _blocked_pairs(connection, persons: np.ndarray, positions: dict[str, np.ndar
     return np.unique((owner[keep] << 32) | other[keep])
 
 
-def _edges(persons: np.ndarray, records: dict[str, np.ndarray], blocked: np.ndarray) -> dict[str, np.ndarray]:
-    """Both directions of every record, combined per pair, as CSR rows sorted strongest first."""
+def _edges(
+    persons: np.ndarray, records: dict[str, np.ndarray], blocked: np.ndarray, connector: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Both directions of every record, combined per pair, as CSR rows sorted strongest first.
+
+    A record is *shareable* when it is not private, its owner is an opted-in connector
+    (`connector`, by node) and has not blocked the other person. Each entry u → v holds
+    two views of the tie: u's own view (`flags`, `days`: u's records, private ones too,
+    and v's shareable ones) for when u is the seeker, and the shared view (`shared`,
+    `shared_days`: shareable records only) for everyone else. A private rating never
+    reaches anyone but its owner. Entries nobody may use are dropped.
+    """
     n = len(persons)
     a, b = _nodes(persons, records["a"]), _nodes(persons, records["b"])
     keep = (a >= 0) & (b >= 0) & (a != b)
     a, b = a[keep], b[keep]
     packed = records["packed"][keep]
     days = np.clip(records["days"][keep], 0, 65535)
-    strength = packed & 7
-    rated = (packed >> 3) & 1
-    private = (packed >> 4) & 1
-    shareable = (private == 0) & ~np.isin((a << 32) | b, blocked)
-    priority = rated * 8 + strength  # a human rating beats any default, then the higher strength
-    share = np.where(shareable, 1, 0)
-    # Direction a → b carries "recorded by row" and "shared by row"; b → a carries "shared by neighbour".
+    priority = ((packed >> 3) & 1) * 8 + (packed & 7)  # a human rating beats any default, then the strength
+    shareable = (((packed >> 4) & 1) == 0) & connector[a] & ~np.isin((a << 32) | b, blocked)
+    # a → b is the owner's own record; b → a is that record seen from the other end.
     rows = np.concatenate([a, b])
     cols = np.concatenate([b, a])
-    bits = np.concatenate([RECORDED_BY_ROW | share * SHARED_BY_ROW, share * SHARED_BY_NEIGHBOUR]).astype(np.int64)
+    own = np.concatenate([np.ones(len(a), dtype=bool), np.zeros(len(a), dtype=bool)])
+    shared = np.concatenate([shareable, shareable])
     priority = np.concatenate([priority, priority])
     days = np.concatenate([days, days])
-    del a, b, packed, strength, rated, private, shareable, share
+    del a, b, packed, shareable
+    usable = own | shared
+    rows, cols, own, shared, priority, days = (
+        rows[usable],
+        cols[usable],
+        own[usable],
+        shared[usable],
+        priority[usable],
+        days[usable],
+    )
+    bits = np.where(own, RECORDED_BY_ROW, 0) | np.where(shared & own, SHARED_BY_ROW, 0)
+    bits |= np.where(shared & ~own, SHARED_BY_NEIGHBOUR, 0)
     key = (rows << 32) | cols
     order = np.argsort(key, kind="stable")
-    key, bits, priority, days = key[order], bits[order], priority[order], days[order]
+    key, bits, own, shared, priority, days = (
+        key[order],
+        bits[order],
+        own[order],
+        shared[order],
+        priority[order],
+        days[order],
+    )
     del order, rows, cols
+    first_priority, first_days = priority, days  # every remaining entry is in its row's own view
+    shared_priority, shared_days = np.where(shared, priority, 0), np.where(shared, days, 0)
     if len(key):
         starts = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
         key = key[starts]
         bits = np.bitwise_or.reduceat(bits, starts)
-        priority = np.maximum.reduceat(priority, starts)
-        days = np.maximum.reduceat(days, starts)
+        first_priority = np.maximum.reduceat(first_priority, starts)
+        first_days = np.maximum.reduceat(first_days, starts)
+        shared_priority = np.maximum.reduceat(shared_priority, starts)
+        shared_days = np.maximum.reduceat(shared_days, starts)
     row = key >> 32
     col = key & 0xFFFFFFFF
-    flags = (priority & 7) | np.where(priority >= 8, RATED, 0) | bits
-    # Strongest first inside each row; ties keep the neighbour order.
-    order = np.argsort((row << 4) | (15 - priority), kind="stable")
+    # Strongest first inside each row (by the shared view, which the middle scans use); ties keep the neighbour order.
+    order = np.argsort((row << 4) | (15 - shared_priority), kind="stable")
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(row, minlength=n)[:n], out=indptr[1:])
     return {
         "indptr": indptr,
         "indices": col[order].astype(np.int32),
-        "flags": flags[order].astype(np.uint8),
-        "days": days[order].astype(np.uint16),
+        "flags": (_strength_byte(first_priority) | bits)[order].astype(np.uint8),
+        "days": first_days[order].astype(np.uint16),
+        "shared": _strength_byte(shared_priority)[order].astype(np.uint8),
+        "shared_days": shared_days[order].astype(np.uint16),
     }
+
+
+def _strength_byte(priority: np.ndarray) -> np.ndarray:
+    """Strength in the low three bits and the rated bit, from rated * 8 + strength (0: no record)."""
+    return (priority & 7) | np.where(priority >= 8, RATED, 0)

@@ -17,9 +17,9 @@ from typing import Protocol
 import numpy as np
 
 from kaffebro.paths.index import CONNECTOR
-from kaffebro.paths.scoring import RECORDED_BY_ROW, SHARED_BY_NEIGHBOUR, SHARED_BY_ROW
+from kaffebro.paths.scoring import RECORDED_BY_ROW, SHARED_BY_NEIGHBOUR, STRENGTH_MASK
 
-SHARED = SHARED_BY_ROW | SHARED_BY_NEIGHBOUR
+SEEKER_MAY_USE = RECORDED_BY_ROW | SHARED_BY_NEIGHBOUR
 # How many targets a connector's list may lose at query time (the seeker, the first person).
 EXCLUDED_AS_TARGET = 2
 PREFIX_FACTOR = 4  # the first ranking sorts about k x diversity x this many candidates
@@ -32,8 +32,12 @@ class Graph(Protocol):
     node_flags: np.ndarray
     capacity: np.ndarray
 
-    def rows(self, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """(index into `nodes`, neighbour, flags, days) for every entry of those rows, row by row."""
+    def rows(self, nodes: np.ndarray, own: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(index into `nodes`, neighbour, strength byte, days) for every entry of those rows.
+
+        With `own`, the row person's own view (their records, private ones too, with
+        the flag bits); otherwise the shared view (shareable records only; 0 = none).
+        """
         ...
 
     def degrees(self, nodes: np.ndarray) -> np.ndarray: ...
@@ -117,12 +121,7 @@ def summarise(
         targets, weights = targets[keep], weights[keep]
     source, neighbour, flags, days = graph.rows(targets)
     target = targets[source]
-    connector_flags = graph.node_flags
-    neighbour_is_connector = (connector_flags[neighbour] & CONNECTOR) != 0
-    target_is_connector = (connector_flags[target] & CONNECTOR) != 0
-    usable = neighbour_is_connector & (
-        ((flags & SHARED_BY_NEIGHBOUR) != 0) | (((flags & SHARED_BY_ROW) != 0) & target_is_connector)
-    )
+    usable = ((graph.node_flags[neighbour] & CONNECTOR) != 0) & ((flags & STRENGTH_MASK) != 0)
     if len(excluded):
         usable &= ~np.isin(neighbour, excluded)
     connector = neighbour[usable]
@@ -169,9 +168,9 @@ def search(
     parts = []
 
     # Hop 1: the seeker's own records (private ones too), or a connector's shareable record of the seeker.
-    _src, contact, flags, days = graph.rows(np.array([seeker], dtype=np.int64))
+    _src, contact, flags, days = graph.rows(np.array([seeker], dtype=np.int64), own=True)
     contact_is_connector = (graph.node_flags[contact] & CONNECTOR) != 0
-    usable = ((flags & RECORDED_BY_ROW) != 0) | (((flags & SHARED_BY_NEIGHBOUR) != 0) & contact_is_connector)
+    usable = (flags & SEEKER_MAY_USE) != 0
     if len(excluded):
         usable &= ~_find(excluded, contact)[0]
     contact, flags, days = contact[usable], flags[usable], days[usable]
@@ -221,7 +220,7 @@ def _middle(graph, scratch, query, first, first_value, summary, seeker, tables, 
             rows = scratch.summary_row[neighbour]
         else:
             found, rows = _find(summary.connectors, neighbour)
-        keep = found & ((flags & SHARED) != 0) & (neighbour != seeker)
+        keep = found & ((flags & STRENGTH_MASK) != 0) & (neighbour != seeker)
         a, b, b_rows = first[source[keep]], neighbour[keep], rows[keep]
         value = first_value[source[keep]]
     else:
@@ -230,7 +229,7 @@ def _middle(graph, scratch, query, first, first_value, summary, seeker, tables, 
         middle_rows = np.flatnonzero(summary.connectors != seeker)
         middle = summary.connectors[middle_rows]
         source, neighbour, flags, days = graph.rows(middle)
-        keep = (scratch.in_first[neighbour] == query) & ((flags & SHARED) != 0)
+        keep = (scratch.in_first[neighbour] == query) & ((flags & STRENGTH_MASK) != 0)
         a, b, b_rows = neighbour[keep], middle[source[keep]], middle_rows[source[keep]]
         value = scratch.first_value[a]
     if len(a) == 0:

@@ -90,8 +90,8 @@ class OverlayView(BaseView):
         self.changed = np.zeros(self.node_count, dtype=bool)
         self.changed[base_nodes[base_nodes >= 0]] = True
         self.changed[base_count:] = True
-        self._edges_of_changed(records)
         self._flags_of_changed()
+        self._edges_of_changed(records)
         self._positions_of_changed()
 
     # Persons
@@ -151,8 +151,9 @@ class OverlayView(BaseView):
         valid = (owner < len(local)) & (other < len(local))
         valid[valid] &= (local[owner[valid]] == pairs[valid, 0]) & (local[other[valid]] == pairs[valid, 1])
         blocked = np.unique((owner[valid].astype(np.int64) << 32) | other[valid])
-        edges = _edges(local, records, blocked)
         global_of_local = self.nodes_of_persons(local)
+        connector = (self.node_flags[global_of_local] & CONNECTOR) != 0
+        edges = _edges(local, records, blocked, connector)
         row_of_entry = np.repeat(np.arange(len(local)), np.diff(edges["indptr"]))
         rows = global_of_local[row_of_entry]
         cols = global_of_local[edges["indices"]]
@@ -162,10 +163,9 @@ class OverlayView(BaseView):
         self.extra_indptr = np.zeros(self.node_count + 1, dtype=np.int64)
         np.cumsum(np.bincount(rows, minlength=self.node_count), out=self.extra_indptr[1:])
         self.extra_indices = cols[order]
-        self.extra_flags = edges["flags"][touching][order]
-        self.extra_days = edges["days"][touching][order]
+        self.extra = {name: edges[name][touching][order] for name in ("flags", "days", "shared", "shared_days")}
 
-    def rows(self, nodes: np.ndarray):
+    def rows(self, nodes: np.ndarray, own: bool = False):
         base = nodes < self.index.node_count
         base &= ~self.changed[np.minimum(nodes, self.node_count - 1)]
         base_nodes = np.flatnonzero(base)
@@ -173,11 +173,12 @@ class OverlayView(BaseView):
         neighbour = self.index.indices[entries]
         keep = ~self.changed[neighbour]
         source_extra, extra = gather_rows(self.extra_indptr, nodes)
+        strength, days = ("flags", "days") if own else ("shared", "shared_days")
         return (
             np.concatenate([base_nodes[source[keep]], source_extra]),
             np.concatenate([neighbour[keep], self.extra_indices[extra]]),
-            np.concatenate([self.index.flags[entries][keep], self.extra_flags[extra]]),
-            np.concatenate([self.index.days[entries][keep], self.extra_days[extra]]),
+            np.concatenate([getattr(self.index, strength)[entries][keep], self.extra[strength][extra]]),
+            np.concatenate([getattr(self.index, days)[entries][keep], self.extra[days][extra]]),
         )
 
     def degrees(self, nodes: np.ndarray) -> np.ndarray:
@@ -189,7 +190,7 @@ class OverlayView(BaseView):
 
     def _flags_of_changed(self) -> None:
         self.node_flags = np.concatenate([self.index.node_flags, np.zeros(len(self.newcomers), dtype=np.uint8)])
-        self.capacity = np.concatenate([self.index.capacity, np.ones(len(self.newcomers), dtype=np.float32)])
+        self.capacity = np.concatenate([self.index.capacity, np.ones(len(self.newcomers), dtype=np.float64)])
         nodes = np.flatnonzero(self.changed)
         self.node_flags[nodes] = 0
         self.capacity[nodes] = 1.0

@@ -155,7 +155,7 @@ class _Explainer:
         shows_name = bool(flags & SHOWS_NAME)
         name = card.full_name if card else (facts.names.get(person) if shows_name else None)
         seeker_tie = previous is None
-        tie = tie_facts(self.engine.view, previous or self.seeker_id, person)
+        tie = tie_facts(self.engine.view, previous or self.seeker_id, person, own=previous is None)
         where = self._position(person, spec)
         if position == "target":
             role, role_label = path.role, self._target_label(path.role, where)
@@ -236,7 +236,7 @@ class _Explainer:
         factors = [Factor(_("Who they are"), steps[-1].role_label, w.role[path.role])]
         for number, hop_position in enumerate(positions):
             left, right = seeker_chain[number], ids[number]
-            tie = tie_facts(self.engine.view, left, right)
+            tie = tie_facts(self.engine.view, left, right, own=number == 0)
             value = scoring.tie_weight(hop_position, tie.strength, tie.rated, tie.day, self.today)
             factors.append(Factor(self._tie_label(hop_position, steps, number), self._tie_detail(tie), value))
         for step, person in zip(steps[:-1], ids[:-1], strict=True):
