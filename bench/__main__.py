@@ -3,11 +3,11 @@
 import importlib
 import sys
 
-from bench import demo_load
+from bench import demo_load, paths
 
 # `import` is a keyword, so the contact import benchmark is loaded by name.
 contact_import = importlib.import_module("bench.import")
 
 if __name__ == "__main__":
-    statuses = [demo_load.main([]), contact_import.main([])]
+    statuses = [demo_load.main([]), contact_import.main([]), paths.main([])]
     sys.exit(max(statuses))

@@ -81,7 +81,8 @@ class World:
             if row.open_to_introductions and row.user.is_active:
                 connectors.add(person)
                 paused = row.paused_until is not None and row.paused_until >= today
-                capacity[person] = scoring.capacity(paused, row.monthly_limit, 0)
+                counted = row.introductions_month == today.replace(day=1)
+                capacity[person] = scoring.capacity(paused, row.monthly_limit, row.introductions_used if counted else 0)
         # A member without a settings row has the model's default: shows the name.
         shows_name |= {pid for pid in member_of.values() if pid not in with_settings}
         current: dict[int, list[Position]] = {}
