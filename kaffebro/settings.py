@@ -228,3 +228,18 @@ GRAPH_REBUILD_DELAY = env_int("GRAPH_REBUILD_DELAY", 30)
 
 # Coffee meetings: the latest sensible coffee is this many days before an application deadline.
 MEETING_LEAD_DAYS = env_int("MEETING_LEAD_DAYS", 10)
+# A seeker may have at most this many requests sent and still open (drafts do not count).
+MEETING_OPEN_REQUESTS = env_int("MEETING_OPEN_REQUESTS", 5)
+# A seeker may send at most this many requests in any hour (a rate limit against mass mailing).
+MEETING_SENDS_PER_HOUR = env_int("MEETING_SENDS_PER_HOUR", 10)
+# A request waiting for an answer (connector, person to meet, or a time) closes politely after this many days.
+MEETING_ANSWER_DAYS = env_int("MEETING_ANSWER_DAYS", 14)
+# The seeker is reminded to follow up this many days after a meeting was held.
+MEETING_FOLLOW_UP_DAYS = env_int("MEETING_FOLLOW_UP_DAYS", 14)
+# Who is responsible for the data (GDPR controller), told to every person who is not a member when a
+# connector introduces them by hand: a name and a contact address. Production refuses to start without them.
+KAFFEBRO_CONTROLLER_NAME = env_str("KAFFEBRO_CONTROLLER_NAME", "Kaffebro (development)" if DEBUG else None)
+KAFFEBRO_CONTROLLER_CONTACT = env_str("KAFFEBRO_CONTROLLER_CONTACT", f"privacy@{_site.hostname}" if DEBUG else None)
+# Where a path card hands its way in to ask for a meeting (a URL name taking `?way=<token>`); empty: no button.
+# The paths app reverses it by name, so it never imports the app that answers it.
+PATH_REQUEST_URL_NAME = "meetings:start"

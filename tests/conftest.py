@@ -3,15 +3,21 @@
 Mette is a job seeker aiming at Digitalisering in Region Hovedstaden. Jonas is her
 connector (opted in) and knows Sofie, the decision-maker in that unit. Lars is a
 stranger with his own contacts: he must never see anything of the others.
-Olga is an operator.
+Olga is an operator. `smtp_server` runs a real SMTP server (aiosmtpd) for tests of what is mailed.
 """
 
 import datetime
+import email
+import socket
+from email import policy
+from email.message import EmailMessage
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.utils import timezone
 
 from kaffebro.accounts.models import User
+from kaffebro.core.env import email_settings
 from kaffebro.network.members import connector_settings, member_person
 from kaffebro.network.models import (
     ContactCard,
@@ -161,3 +167,43 @@ def lars_client(client, lars):
 def _own_graph_snapshot(settings, tmp_path):
     """Each test's path searches use a snapshot of its own database, never one left by another test."""
     settings.GRAPH_SNAPSHOT_DIR = tmp_path / "graph"
+
+
+# A real SMTP server on 127.0.0.1, for tests that check what leaves by mail.
+
+
+class Collector:
+    """The aiosmtpd handler: keeps every message the server accepts."""
+
+    def __init__(self):
+        self.messages: list[EmailMessage] = []
+        self.recipients: list[str] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.recipients.extend(envelope.rcpt_tos)
+        self.messages.append(email.message_from_bytes(envelope.original_content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [message for message in self.messages if message["To"] == address]
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A local SMTP server; Django's SMTP backend is pointed at it through the EMAIL_URL helper."""
+    collector = Collector()
+    port = free_port()
+    controller = Controller(collector, hostname="127.0.0.1", port=port)
+    controller.start()
+    for name, value in email_settings(f"smtp://127.0.0.1:{port}").items():
+        setattr(settings, name, value)
+    try:
+        yield collector
+    finally:
+        controller.stop()

@@ -169,6 +169,8 @@ def production_environment(var_dir: Path, **overrides: str | None) -> dict[str, 
         "ALLOWED_HOSTS": "kaffebro.example.org",
         "SITE_URL": "https://kaffebro.example.org",
         "EMAIL_URL": "smtp://kaffebro:secret@mail.example.org:587?tls=1",
+        "KAFFEBRO_CONTROLLER_NAME": "Kaffebro ApS",
+        "KAFFEBRO_CONTROLLER_CONTACT": "privacy@kaffebro.example.org",
     }
     environment.update(overrides)
     return {name: value for name, value in environment.items() if value is not None}
@@ -198,7 +200,9 @@ def test_production_refuses_a_short_secret_key(tmp_path):
     assert "SECRET_KEY" in result.stderr
 
 
-@pytest.mark.parametrize("variable", ["SITE_URL", "EMAIL_URL"])
+@pytest.mark.parametrize(
+    "variable", ["SITE_URL", "EMAIL_URL", "KAFFEBRO_CONTROLLER_NAME", "KAFFEBRO_CONTROLLER_CONTACT"]
+)
 def test_production_refuses_to_start_without_required_addresses(tmp_path, variable):
     result = manage(tmp_path, "check", **{variable: None})
     assert result.returncode != 0

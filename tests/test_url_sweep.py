@@ -9,6 +9,7 @@ import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -16,9 +17,10 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.converters import IntConverter, UUIDConverter
 from django.urls.resolvers import RegexPattern, RoutePattern
+from django.utils import timezone
 
 from kaffebro.core.models import Event
-from kaffebro.meetings.models import PrepBrief
+from kaffebro.meetings.models import MeetingRequest, PrepBrief, ProposedTime, RequestKind, RequestState
 from kaffebro.network.models import (
     Block,
     ImportBatch,
@@ -179,6 +181,14 @@ def test_the_sweep_sees_every_part_of_the_site():
         "paths:targets_best",
     }
     assert names >= {
+        "meetings:list",
+        "meetings:start",
+        "meetings:request",
+        "meetings:approve",
+        "meetings:propose_times",
+        "meetings:invitation",
+    }
+    assert names >= {
         "notifications:inbox",
         "notifications:mark_read",
         "notifications:mark_all_read",
@@ -233,6 +243,24 @@ def mettes_secrets(mette):
     brief = PrepBrief.objects.create(
         seeker=mette, target=mette.targets.first(), ask="Mettes brief: må jeg høre om Henriettas budget?"
     )
+    jonas = mette.ties.get(person_b__member__isnull=False).person_b.member
+    meeting = MeetingRequest.objects.create(
+        seeker=mette,
+        brief=brief,
+        kind=RequestKind.INTRODUCTION,
+        connector=jonas,
+        person=confidant,
+        path=[jonas.person.pk, confidant.pk],
+        state=RequestState.SCHEDULING,
+        message="Mettes besked: kan vi tale om budgettet?",
+        place="Mettes hemmelige café",
+    )
+    ProposedTime.objects.create(
+        request=meeting,
+        starts=timezone.now() + timedelta(days=3),
+        ends=timezone.now() + timedelta(days=3, hours=1),
+        proposed_by=mette,
+    )
     notification = Notification.objects.create(
         recipient=mette,
         event=Event.objects.create(kind="tests.mettes_notice", subject=card.code),
@@ -249,6 +277,7 @@ def mettes_secrets(mette):
         block.code,
         notification.code,
         brief.code,
+        meeting.code,
     ]
     words = [
         "Mette Kristensen",
@@ -261,6 +290,8 @@ def mettes_secrets(mette):
         card.notes,
         MY_IMPORT_FILE,
         brief.ask,
+        meeting.message,
+        meeting.place,
     ]
     return {"codes": sorted(set(codes)), "words": words}
 
@@ -306,6 +337,8 @@ def mettes_state(mette) -> tuple:
         sorted(Notification.objects.filter(recipient=mette).values_list()),
         tuple(NotificationPreferences.objects.filter(user=mette).values_list()),
         sorted(PrepBrief.objects.filter(seeker=mette).values_list()),
+        sorted(MeetingRequest.objects.filter(seeker=mette).values_list()),
+        sorted(ProposedTime.objects.filter(request__seeker=mette).values_list()),
     )
 
 

@@ -6,3 +6,8 @@ class MeetingsConfig(AppConfig):
     name = "kaffebro.meetings"
     label = "meetings"
     verbose_name = _("Coffee meetings")
+
+    def ready(self) -> None:
+        from kaffebro.meetings.notices import register_notices
+
+        register_notices()

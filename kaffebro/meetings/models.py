@@ -107,6 +107,18 @@ class MeetingRequest(models.Model):
     state = models.CharField(_("state"), max_length=16, choices=RequestState.choices, default=RequestState.DRAFT)
     state_changed = models.DateTimeField(_("state changed"), default=timezone.now)
     answer_due = models.DateTimeField(_("answer due"), null=True, blank=True)
+    first_sent = models.DateTimeField(
+        _("first sent"),
+        null=True,
+        blank=True,
+        help_text=_("When the seeker first sent it; a draft never sent is theirs only."),
+    )
+    reached_person = models.DateTimeField(
+        _("reached the person"),
+        null=True,
+        blank=True,
+        help_text=_("When it first reached the person to meet (sent direct, or the connector approved)."),
+    )
     message = models.TextField(_("message"), blank=True, max_length=2000)
     introduction_note = models.TextField(_("introduction"), blank=True, max_length=3000)
     changes_asked = models.TextField(_("changes asked for"), blank=True, max_length=2000)

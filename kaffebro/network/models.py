@@ -460,6 +460,14 @@ class ConnectorSettings(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(50)],
     )
     paused_until = models.DateField(_("paused until"), null=True, blank=True)
+    # Introduction requests sent to this connector in a month, counted by `meetings.actions.send_request` with a
+    # conditional update; a count from an earlier month counts as 0 (the first send of a new month resets it).
+    introductions_month = models.DateField(
+        _("month counted"), null=True, blank=True, help_text=_("The first day of the month the count is for.")
+    )
+    introductions_used = models.PositiveSmallIntegerField(
+        _("introduction requests this month"), default=0, db_default=0
+    )
     show_name_in_paths = models.BooleanField(
         _("show my name in other members' paths"),
         default=True,

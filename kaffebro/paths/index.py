@@ -202,20 +202,23 @@ def _members(connection, persons: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     node_flags = np.zeros(len(persons), dtype=np.uint8)
     capacity = np.ones(len(persons), dtype=np.float64)
     today = timezone.localdate()
+    this_month = today.replace(day=1)
     rows = _rows(
         connection,
-        "SELECT p.id, u.is_active, cs.open_to_introductions, cs.paused_until, cs.monthly_limit, cs.show_name_in_paths "
+        "SELECT p.id, u.is_active, cs.open_to_introductions, cs.paused_until, cs.monthly_limit, cs.show_name_in_paths, "
+        "cs.introductions_month, cs.introductions_used "
         "FROM network_person p JOIN accounts_user u ON u.id = p.member_id "
         "LEFT JOIN network_connectorsettings cs ON cs.user_id = u.id WHERE NOT p.suppressed",
     )
-    for person_id, active, open_to, paused_until, limit, shows_name in rows:
+    for person_id, active, open_to, paused_until, limit, shows_name, month, used in rows:
         node = int(np.searchsorted(persons, person_id))
         flags = MEMBER
         if active and open_to:
             flags |= CONNECTOR | (SHOWS_NAME if shows_name else 0)
             pause_ends = _as_date(paused_until)
             paused = pause_ends is not None and pause_ends >= today
-            capacity[node] = scoring.capacity(paused, int(limit), 0)
+            used_now = int(used or 0) if _as_date(month) == this_month else 0  # an earlier month's count is spent
+            capacity[node] = scoring.capacity(paused, int(limit), used_now)
         node_flags[node] = flags
     return node_flags, capacity
 

@@ -195,20 +195,23 @@ class OverlayView(BaseView):
         self.node_flags[nodes] = 0
         self.capacity[nodes] = 1.0
         today = timezone.localdate()
+        this_month = today.replace(day=1)
         rows = _in_chunks(
             "SELECT p.id, u.is_active, cs.open_to_introductions, cs.paused_until, cs.monthly_limit, "
-            "cs.show_name_in_paths FROM network_person p JOIN accounts_user u ON u.id = p.member_id "
+            "cs.show_name_in_paths, cs.introductions_month, cs.introductions_used "
+            "FROM network_person p JOIN accounts_user u ON u.id = p.member_id "
             "LEFT JOIN network_connectorsettings cs ON cs.user_id = u.id WHERE NOT p.suppressed AND p.id IN ({ids})",
             self.persons[nodes].tolist(),
         )
-        for person_id, active, open_to, paused_until, limit, shows_name in rows:
+        for person_id, active, open_to, paused_until, limit, shows_name, month, used in rows:
             node = int(self.nodes_of_persons(np.array([person_id]))[0])
             flags = MEMBER
             if active and open_to:
                 flags |= CONNECTOR | (SHOWS_NAME if shows_name else 0)
                 pause_ends = _as_date(paused_until)
                 paused = pause_ends is not None and pause_ends >= today
-                self.capacity[node] = capacity(paused, int(limit), 0)
+                used_now = int(used or 0) if _as_date(month) == this_month else 0  # an earlier month's count is spent
+                self.capacity[node] = capacity(paused, int(limit), used_now)
             self.node_flags[node] = flags
 
     # Positions

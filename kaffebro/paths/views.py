@@ -21,9 +21,9 @@ WAYS_SHOWN = 10
 
 
 def _ways_page(request, kind: str, spec: TargetSpec, **context):
-    """The full ranked list of ways in, for any kind of target."""
+    """The full ranked list of ways in, for any kind of target; `spec` lets each card hand its way to a request."""
     ways = find_paths(request.user, spec, k=WAYS_SHOWN)
-    return render(request, "paths/ways.html", {"kind": kind, "ways": ways, **context})
+    return render(request, "paths/ways.html", {"kind": kind, "ways": ways, "spec": spec, **context})
 
 
 @require_safe

@@ -1,11 +1,18 @@
-"""Helpers for the meetings tests: Mette's target, a good brief in Danish and in English, and a posting."""
+"""Helpers for the meetings tests: Mette's target, a good brief in Danish and in English, and a posting.
+
+For the request tests: Mette's ready `brief`, and `karen`, who works in Digitalisering, is not a
+member, and is known by Jonas.
+"""
 
 import datetime
 
 import pytest
 
+from kaffebro.meetings import actions
 from kaffebro.meetings.actions import BriefFields
-from kaffebro.network.models import Posting, Target, TargetKind
+from kaffebro.meetings.models import PrepBrief
+from kaffebro.network.models import Person, Position, Posting, Strength, Target, TargetKind
+from tests.conftest import know
 
 GOOD_DA = {
     "knowledge": (
@@ -82,3 +89,21 @@ def posting(region_h, digitalisering) -> Posting:
 @pytest.fixture
 def posting_target(mette, posting) -> Target:
     return Target.objects.create(seeker=mette, kind=TargetKind.POSTING, posting=posting, priority=2)
+
+
+# The request tests (tests/meetings/request_cast.py has the rest of their cast).
+
+
+@pytest.fixture
+def brief(mette) -> PrepBrief:
+    """Mette's ready brief for Digitalisering."""
+    return actions.save_brief(mette, Target.objects.get(seeker=mette), brief_fields("en"), base_version=0)
+
+
+@pytest.fixture
+def karen(jonas, region_h, digitalisering) -> Person:
+    """Karen works in Digitalisering and is not a member; Jonas knows her."""
+    person = Person.objects.create(name="Karen Vestergaard")
+    Position.objects.create(person=person, organisation=region_h, unit=digitalisering, title="Dataarkitekt")
+    know(jonas, person, strength=Strength.KNOW_WELL, organisation=region_h, title="Dataarkitekt")
+    return person

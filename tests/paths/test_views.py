@@ -84,13 +84,13 @@ class TestTargetPage:
         steps = html.split('<ol class="way-steps"', 1)[1].split("</ol>", 1)[0]
         assert "You" in steps and "Jonas Berg" in steps and "How you know each other:" in steps
 
-    def test_the_score_breakdown_and_a_disabled_request_button(self, mette_client, target):
+    def test_the_score_breakdown_and_the_request_link(self, mette_client, target):
         html = main_of(page(mette_client, "paths:target", target.code))
         breakdown = html.split('<details class="way-breakdown">', 1)[1].split("</details>", 1)[0]
         assert "How the score is made up" in breakdown and breakdown.count('<th scope="row">') >= 4
-        assert '<button type="button" class="primary" disabled' in html
-        assert "Ask Jonas Berg for an introduction" in html and "coming soon" in html
-        assert "<form" not in html.split('<div class="way-actions">', 1)[1].split("</div>", 1)[0]
+        actions_html = html.split('<div class="way-actions">', 1)[1].split("</div>", 1)[0]
+        assert "Ask Jonas Berg for an introduction" in actions_html and "coming soon" not in html
+        assert f'href="{reverse("meetings:start")}?way=' in actions_html  # the way goes along as a signed token
 
     def test_a_hidden_person_is_shown_by_role_only(self, mette_client, target):
         html = page(mette_client, "paths:target", target.code)

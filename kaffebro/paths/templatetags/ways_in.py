@@ -1,16 +1,21 @@
-"""Template helpers for ways in: the small path diagram and a score factor's value."""
+"""Template helpers for ways in: the small path diagram, a score factor's value and the link to ask along a way."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import pairwise
+from urllib.parse import urlencode
 
 from django import template
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
 from django.utils.formats import number_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext, pgettext
 
 from kaffebro.paths.results import WayIn
+from kaffebro.paths.targets import TargetSpec
+from kaffebro.paths.tokens import sign_way_in
 
 register = template.Library()
 
@@ -64,3 +69,24 @@ def factor_value(value: float) -> str:
     if float(value).is_integer():
         return number_format(int(value))
     return number_format(value, decimal_pos=2)
+
+
+@register.simple_tag(takes_context=True)
+def way_request_url(context, way: WayIn, spec: TargetSpec | None) -> str:
+    """Where the card's "Ask …" button leads: `settings.PATH_REQUEST_URL_NAME` with the way as a signed token.
+
+    Empty (so the card shows no button) when no such page is configured, when the card was rendered
+    without its target, or when the first person is not a member: Kaffebro never writes to anyone else.
+    """
+    name = getattr(settings, "PATH_REQUEST_URL_NAME", "")
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if not name or spec is None or not way.person_ids or not way.first.is_member:
+        return ""
+    if user is None or not user.is_authenticated:
+        return ""
+    try:
+        url = reverse(name)
+    except NoReverseMatch:
+        return ""
+    return f"{url}?{urlencode({'way': sign_way_in(user.pk, spec, way.person_ids)})}"
