@@ -1,6 +1,6 @@
 """Graph snapshots: written once, published atomically, memory-mapped by every process.
 
-A snapshot is a directory of `.npy` files and `meta.json`. Publishing renames a
+A snapshot is a directory with one file of arrays and `meta.json` (where each array lies). Publishing renames a
 fresh symbolic link over `current`, so a reader sees the old snapshot or the new
 one, never half of either. Readers map the files read-only: all processes on a
 machine share one copy in the page cache, and opening costs a few system calls.
@@ -27,6 +27,8 @@ from django.db import connection
 from kaffebro.paths.index import ARRAYS, GraphIndex, build_index
 
 CURRENT = "current"
+ARRAYS_FILE = "arrays.bin"
+ALIGNMENT = 64
 KEEP_SECONDS = 15 * 60
 KEEP_VERSIONS = 2
 
@@ -45,9 +47,8 @@ def publish(index: GraphIndex, where: Path | None = None) -> Path:
     version = f"{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(4)}"
     staging = where / f".{version}.tmp"
     staging.mkdir()
-    for name in ARRAYS:
-        np.save(staging / f"{name}.npy", np.ascontiguousarray(getattr(index, name), dtype=ARRAYS[name]))
-    meta = {**index.meta, "version": version, "ties": index.tie_count, "persons": index.node_count}
+    layout = _write_arrays(index, staging / ARRAYS_FILE)
+    meta = {**index.meta, "version": version, "ties": index.tie_count, "persons": index.node_count, "layout": layout}
     (staging / "meta.json").write_text(json.dumps(meta))
     _fsync_directory(staging)
     final = where / f"v-{version}"
@@ -58,6 +59,24 @@ def publish(index: GraphIndex, where: Path | None = None) -> Path:
     _fsync_directory(where)
     _remove_old_versions(where, keep=final)
     return final
+
+
+def _write_arrays(index: GraphIndex, path: Path) -> dict[str, list]:
+    """All arrays in one file, each at an aligned offset, so opening is one `mmap` (offset, length per array)."""
+    layout: dict[str, list] = {}
+    offset = 0
+    with open(path, "wb") as out:
+        for name, dtype in ARRAYS.items():
+            data = np.ascontiguousarray(getattr(index, name), dtype=dtype)
+            padding = -offset % ALIGNMENT
+            out.write(b"\0" * padding)
+            offset += padding
+            out.write(data.tobytes())
+            layout[name] = [offset, len(data)]
+            offset += data.nbytes
+        out.flush()
+        os.fsync(out.fileno())
+    return layout
 
 
 def _fsync_directory(path: Path) -> None:
@@ -88,7 +107,12 @@ def open_version(version: str, where: Path | None = None) -> GraphIndex:
     """Map one version's arrays read-only (no copy) and read its meta."""
     path = (where or directory()) / f"v-{version}"
     meta = json.loads((path / "meta.json").read_text())
-    arrays = {name: np.load(path / f"{name}.npy", mmap_mode="r") for name in ARRAYS}
+    mapped = np.memmap(path / ARRAYS_FILE, dtype=np.uint8, mode="r")
+    arrays = {}
+    for name, dtype in ARRAYS.items():
+        offset, length = meta["layout"][name]
+        size = np.dtype(dtype).itemsize * length
+        arrays[name] = mapped[offset : offset + size].view(dtype)
     return GraphIndex(**arrays, meta=meta)
 
 
