@@ -269,7 +269,7 @@ def _kind_decline(reason: str, values: dict[str, object], *, by_connector: bool)
         ) % values
         body = [
             _(
-                "%(who)s has answered \u201cnot now\u201d. That is about their time, not about you, and it counts "
+                "%(who)s has answered “not now”. That is about their time, not about you, and it counts "
                 "against nobody: not against you, and not against them."
             )
             % values,
@@ -308,7 +308,7 @@ def _sent(r: Reading, v: dict[str, object]) -> Text:
                 )
                 % v,
                 _(
-                    "A \u201cnot now\u201d counts against nobody. After %(days)d days without an answer, the "
+                    "A “not now” counts against nobody. After %(days)d days without an answer, the "
                     "request closes by itself."
                 )
                 % v,

@@ -143,7 +143,8 @@ def test_before_approval_the_seeker_reads_no_hidden_name(mette, jonas, sofie_en)
     request = introduction(mette, jonas, sofie_en, state=RequestState.DRAFT)
     mette.language = "en"
     assert texts.person_name_for(mette, request) is None
-    assert texts.person_shown_to(mette, request) == "the person you asked to meet"
+    with translation.override("en"):
+        assert texts.person_shown_to(mette, request) == "the person you asked to meet"
     event = event_of("ask_for_changes", request, jonas)
     assert notices.recipients(event) == [mette.pk]
     assert "Sofie" not in rendered(event, mette).text
