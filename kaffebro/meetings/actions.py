@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
 from typing import Any
 
 from django.conf import settings
@@ -81,21 +80,8 @@ class StaleBrief(Refused):
     """The brief was saved elsewhere (another tab) after the page the seeker edited was opened."""
 
 
-@dataclass(frozen=True)
-class BriefFields:
-    """What the seeker writes in the brief: four parts, the optional one, and the checklist."""
-
-    knowledge: str = ""
-    offer: str = ""
-    difference: str = ""
-    ask: str = ""
-    their_gain: str = ""
-    read_website: bool = False
-    knows_unit: bool = False
-    read_news: bool = False
-
-    def values(self) -> dict[str, str | bool]:
-        return {item.name: getattr(self, item.name) for item in fields(self)}
+# What the seeker writes in the brief: the readiness check reads the same four parts, optional part and checklist.
+BriefFields = readiness.BriefText
 
 
 def _clean(brief_fields: BriefFields) -> dict[str, str | bool]:

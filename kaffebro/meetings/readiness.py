@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
@@ -123,6 +123,9 @@ class BriefText:
     read_website: bool = False
     knows_unit: bool = False
     read_news: bool = False
+
+    def values(self) -> dict[str, str | bool]:
+        return {item.name: getattr(self, item.name) for item in fields(self)}
 
     @classmethod
     def of(cls, source: Any) -> BriefText:

@@ -117,8 +117,27 @@ class UnitInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class NotesDeletions(admin.ModelAdmin):
+    """Deleting here removes ties, positions or blocks: note who is affected, in the deleting transaction.
+
+    Subclasses say who that is in `_note_deleting(ids)`.
+    """
+
+    _note_deleting: Callable[[list[int]], None]
+
+    def delete_model(self, request, obj) -> None:
+        with transaction.atomic():
+            self._note_deleting([obj.pk])
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        with transaction.atomic():
+            self._note_deleting(list(queryset.values_list("pk", flat=True)))
+            super().delete_queryset(request, queryset)
+
+
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(NotesDeletions):
     list_display = ("name", "sector", "public_level", "industry", "region", "cvr", "is_reference_data")
     list_filter = ("sector", "public_level", "industry", "region", ("private_to", admin.EmptyFieldListFilter))
     search_fields = ("name", "cvr")
@@ -150,16 +169,6 @@ class OrganisationAdmin(admin.ModelAdmin):
         if change and (changed_units or ORGANISATION_PATH_FIELDS.intersection(form.changed_data)):
             note_graph_change(_working_at([form.instance.pk]), "admin.organisation_changed")
 
-    def delete_model(self, request, obj) -> None:
-        with transaction.atomic():
-            self._note_deleting([obj.pk])
-            super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset) -> None:
-        with transaction.atomic():
-            self._note_deleting(list(queryset.values_list("pk", flat=True)))
-            super().delete_queryset(request, queryset)
-
     @staticmethod
     def _note_deleting(organisation_ids: list[int]) -> None:
         """The positions and the blocks of the organisations go with them."""
@@ -187,7 +196,7 @@ class PostingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(NotesDeletions):
     """Names and counts only; what members wrote on their contact cards stays with them."""
 
     list_display = ("name", "is_member", "suppressed", "contact_card_count", "position_count")
@@ -229,16 +238,6 @@ class PersonAdmin(admin.ModelAdmin):
             note_graph_change(with_tie_partners([obj.pk]), "admin.person_suppressed")
         elif "name" in form.changed_data and obj.member_id is not None:
             note_graph_change([obj.pk], "admin.person_renamed")
-
-    def delete_model(self, request, obj) -> None:
-        with transaction.atomic():
-            self._note_deleting([obj.pk])
-            super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset) -> None:
-        with transaction.atomic():
-            self._note_deleting(list(queryset.values_list("pk", flat=True)))
-            super().delete_queryset(request, queryset)
 
     @staticmethod
     def _note_deleting(person_ids: list[int]) -> None:
