@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "kaffebro.network",
     "kaffebro.paths",
     "kaffebro.meetings",
+    "kaffebro.jobs",
     "kaffebro.notifications",
 ]
 

@@ -368,6 +368,24 @@ class SeekerProfile(models.Model):
         return self.headline
 
 
+class EmploymentType(models.TextChoices):
+    """The kinds schema.org `JobPosting.employmentType` names, as Danish job ads use them."""
+
+    FULL_TIME = "full_time", _("Full time")
+    PART_TIME = "part_time", _("Part time")
+    TEMPORARY = "temporary", _("Temporary")
+    CONTRACTOR = "contractor", _("Contractor")
+    INTERN = "intern", _("Internship or trainee")
+    VOLUNTEER = "volunteer", _("Volunteer")
+    OTHER = "other", pgettext_lazy("employment type", "Other")
+
+
+class PostingSource(models.TextChoices):
+    MANUAL = "manual", _("Written here")
+    JSONLD = "jsonld", _("Imported from a job ad")
+    DEMO = "demo", _("Demo data")
+
+
 class Posting(models.Model):
     """A job posting ("stillingsopslag") for a unit of an organisation."""
 
@@ -382,7 +400,30 @@ class Posting(models.Model):
     )
     url = models.URLField(_("link to the posting"), max_length=500, blank=True)
     deadline = models.DateField(_("application deadline"), null=True, blank=True)
+    contact_person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("contact person")
+    )
+    is_public = models.BooleanField(
+        _("must be advertised"),
+        default=False,
+        help_text=_(
+            "Public employers must advertise almost every job; the decision-maker still chooses whom to invite."
+        ),
+    )
+    employment_type = models.CharField(_("employment type"), max_length=16, choices=EmploymentType.choices, blank=True)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    identifier = models.CharField(
+        _("reference number"), max_length=200, blank=True, help_text=_("The employer's own id of the posting.")
+    )
+    source = models.CharField(_("source"), max_length=8, choices=PostingSource.choices, default=PostingSource.MANUAL)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="postings_created"
+    )
+    closed = models.DateTimeField(
+        _("closed"), null=True, blank=True, help_text=_("When the posting was filled or taken down.")
+    )
     created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["deadline", "title"]
