@@ -6,7 +6,8 @@ seeker's target it belongs to) gets 404, exactly as if it did not exist.
 A request for a coffee meeting is seen only by its parties, each from the moment it
 concerns them: the seeker always; the connector once the seeker sent it (a draft never
 sent is the seeker's alone); the person to meet, when a member, once it reached them
-(sent direct, or the connector approved). Anyone else gets 404.
+(sent direct, the connector approved, or they invited the seeker themselves). Anyone
+else gets 404.
 """
 
 from __future__ import annotations
@@ -102,6 +103,11 @@ def role_in(user: User, request: MeetingRequest) -> str:
     raise Http404
 
 
+def invited(request: MeetingRequest) -> bool:
+    """Whether the person to meet invited the seeker (`actions.invite_to_coffee`): a direct request with no path."""
+    return request.kind == RequestKind.DIRECT and not request.path
+
+
 def approved(request: MeetingRequest) -> bool:
     """Whether the request has reached the person to meet (direct once sent; else once the connector approved)."""
     return request.reached_person is not None
@@ -129,6 +135,7 @@ class RequestView:
     introduction_note: bool  # the connector's introduction
     person_name: str | None  # the person to meet's name, None when hidden from this viewer
     path: WayIn | None  # the connector's view of the path on from them; None for everyone else
+    invited: bool = False  # the person to meet asked: the message is theirs, and the seeker sent nothing
 
 
 def view_of(user: User, request: MeetingRequest) -> RequestView:
@@ -136,7 +143,7 @@ def view_of(user: User, request: MeetingRequest) -> RequestView:
     role = role_in(user, request)
     if role == "seeker":
         name = request.person.name if approved(request) else None
-        return RequestView(role, request.brief, True, True, name, None)
+        return RequestView(role, request.brief, True, True, name, None, invited(request))
     if role == "connector":
         way = connector_way(user, request)
         return RequestView(role, request.brief, True, True, way.target.name if way else None, way)
@@ -148,4 +155,5 @@ def view_of(user: User, request: MeetingRequest) -> RequestView:
         request.kind == RequestKind.INTRODUCTION,
         request.person.name,
         None,
+        invited(request),
     )

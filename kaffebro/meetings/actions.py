@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, PositiveIntegerField, Value, When
+from django.db.models import Case, F, PositiveIntegerField, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -43,7 +43,16 @@ from kaffebro.network import access as network_access
 from kaffebro.network.actions import Refused, add_target
 from kaffebro.network.changes import note_graph_change
 from kaffebro.network.members import connector_settings, member_person
-from kaffebro.network.models import ConnectorSettings, Person, Position, Target, TargetKind, Unit
+from kaffebro.network.models import (
+    ConnectorSettings,
+    Organisation,
+    Person,
+    Position,
+    Posting,
+    Target,
+    TargetKind,
+    Unit,
+)
 from kaffebro.notifications.registry import schedule_notifications
 from kaffebro.paths.service import find_paths
 from kaffebro.paths.targets import TargetSpec
@@ -62,6 +71,7 @@ __all__ = [
     "decline",
     "decline_introduction",
     "expire_requests",
+    "invite_to_coffee",
     "log_follow_up",
     "pick_time",
     "propose_times",
@@ -160,7 +170,7 @@ def save_brief(user: User, target: Target, brief_fields: BriefFields, *, base_ve
 # meeting.decline_introduction, meeting.accept, meeting.decline, meeting.times_proposed, meeting.pick_time,
 # meeting.reschedule, meeting.cancel, meeting.withdraw, meeting.confirm_held (data "happened"; "state" is the state
 # after), meeting.log_follow_up, meeting.record_outcome, meeting.expire (system), meeting.reminder (system, the day
-# before) and meeting.follow_up_reminder (system, two weeks after).
+# before), meeting.follow_up_reminder (system, two weeks after) and meeting.invited (the other side asked first).
 
 EVENT_KINDS = (
     "meeting.start_request",
@@ -181,6 +191,7 @@ EVENT_KINDS = (
     "meeting.expire",
     "meeting.reminder",
     "meeting.follow_up_reminder",
+    "meeting.invited",
 )
 
 PATHS_CHECKED = 50  # a way in must still be among the seeker's this many best paths
@@ -431,6 +442,134 @@ def _create_request(
         if existing is None:
             raise
         return existing
+    return request
+
+
+# An invitation from the other side
+
+
+def _invitation_places(
+    organisation: Organisation, unit: Unit | None, posting: Posting | None
+) -> list[tuple[str, Organisation | Unit | Posting]]:
+    """Where the invitation comes from, narrowest first: the posting, its unit (or the unit given), the organisation."""
+    unit = unit or (posting.unit if posting is not None else None)
+    if (unit is not None and unit.organisation_id != organisation.pk) or (
+        posting is not None and posting.organisation_id != organisation.pk
+    ):
+        raise Refused(_("The unit and the posting must belong to the organisation you invite from."))
+    places: list[tuple[str, Organisation | Unit | Posting]] = []
+    if posting is not None:
+        places.append((TargetKind.POSTING, posting))
+    if unit is not None:
+        places.append((TargetKind.UNIT, unit))
+    return [*places, (TargetKind.ORGANISATION, organisation)]
+
+
+def _invitation_target(seeker: User, organisation: Organisation, unit: Unit | None, posting: Posting | None) -> Target:
+    """The seeker's own target for the narrowest place the invitation comes from; added to her list when missing.
+
+    When her list is full, a target she already has for a broader place (the unit, the organisation) is used.
+    """
+    places = _invitation_places(organisation, unit, posting)
+    if organisation.private_to_id not in (None, seeker.pk):
+        raise Refused(_("You can only invite from an organisation everyone on Kaffebro can see."))
+    targets = list(Target.objects.filter(seeker=seeker))
+
+    def existing(kind: str, place: Organisation | Unit | Posting) -> Target | None:
+        return next((t for t in targets if t.kind == kind and getattr(t, f"{kind}_id") == place.pk), None)
+
+    narrowest_kind, narrowest = places[0]
+    found = existing(narrowest_kind, narrowest)
+    if found is not None:
+        return found
+    try:
+        return add_target(
+            seeker,
+            narrowest_kind,
+            posting=narrowest if isinstance(narrowest, Posting) else None,
+            unit=narrowest if isinstance(narrowest, Unit) else None,
+            organisation=narrowest if isinstance(narrowest, Organisation) else None,
+        )
+    except Refused:
+        broader = [existing(kind, place) for kind, place in places[1:]]
+        found = next((target for target in broader if target is not None), None)
+        if found is None:
+            raise Refused(
+                _("%(name)s cannot take another target right now, so the invitation cannot be made. Try again later.")
+                % {"name": seeker.display_name}
+            ) from None
+        return found
+
+
+def _open_between(seeker: User, inviter: User, inviter_person: Person) -> bool:
+    """Whether the two already have an open request, whichever of them asked."""
+    return (
+        MeetingRequest.objects.filter(state__in=OPEN)
+        .filter(Q(seeker=seeker, person=inviter_person) | Q(seeker=inviter, person__member=seeker))
+        .exists()
+    )
+
+
+def _already_open(seeker: User) -> Refused:
+    return Refused(
+        _("You and %(name)s already have an open coffee meeting request. Continue there: see your coffee meetings.")
+        % {"name": seeker.display_name}
+    )
+
+
+def invite_to_coffee(
+    inviter: User,
+    seeker: User,
+    *,
+    organisation: Organisation,
+    unit: Unit | None = None,
+    posting: Posting | None = None,
+    message: str = "",
+) -> MeetingRequest:
+    """A member invites a seeker to a coffee meeting: a share recipient's "yes, coffee", or a decision-maker
+    inviting a suggested candidate. The caller has checked that the inviter may see the seeker.
+
+    The inviter asked, so no introduction and no ready brief are needed: the request is direct, sent and
+    reached at once, with the inviter as the person to meet, and starts in scheduling (the table's row
+    "invite"), where both propose and pick times as in any request. It is linked to the seeker's target for
+    where the invitation comes from (added to her list when missing) and her brief for it (an empty one when
+    she has none: she may write it before the meeting). An invitation walked no path, so `path` stays empty:
+    that is how the pages tell it from a request the seeker sent (`access.invited`).
+    """
+    if inviter.pk == seeker.pk:
+        raise Refused(_("You cannot invite yourself to a coffee meeting."))
+    if not inviter.is_active or not seeker.is_active:
+        raise Refused(_("This member is no longer on Kaffebro."))
+    message = _clean_text(message, MAX_MESSAGE_CHARS, "message")
+    person = member_person(inviter)
+    if person.suppressed:
+        raise Refused(_("Your account cannot send invitations right now."))
+    now = timezone.now()
+    transition = TRANSITIONS["invite"]
+    try:
+        with transaction.atomic():
+            _lock_user(seeker)  # one invitation to her at a time, so the same two cannot both pass the check
+            if _open_between(seeker, inviter, person):
+                raise _already_open(seeker)
+            target = _invitation_target(seeker, organisation, unit, posting)
+            request = MeetingRequest.objects.create(
+                seeker=seeker,
+                brief=_brief_for(seeker, target),
+                kind=RequestKind.DIRECT,
+                person=person,
+                person_member=inviter,
+                path=[],
+                state=transition.target,
+                state_changed=now,
+                first_sent=now,
+                reached_person=now,
+                answer_due=_answer_due(now),
+                message=message,
+            )
+            _event("invited", inviter, request, request_kind=str(request.kind), state=str(request.state))
+    except IntegrityError:
+        # The same invitation twice at once (SQLite has no row locks): the partial unique constraint kept one.
+        raise _already_open(seeker) from None
     return request
 
 

@@ -8,6 +8,7 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Coffee meetings")
 
     def ready(self) -> None:
+        from kaffebro.meetings import personal_data  # noqa: F401  (registers the app's personal data)
         from kaffebro.meetings.notices import register_notices
 
         register_notices()

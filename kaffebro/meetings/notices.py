@@ -152,6 +152,7 @@ RECIPIENTS: dict[str, Rule] = {
     "expire": _expired,
     "reminder": _calendar,
     "follow_up_reminder": _to_seeker,
+    "invited": _to_seeker,
 }
 CALENDAR_KINDS = {"pick_time", "reschedule", "cancel", "withdraw", "reminder"}
 # Kinds nobody is told about: registered (so the task does not warn) but kept out of mail.
@@ -552,6 +553,25 @@ def _follow_up_reminder(r: Reading, v: dict[str, object]) -> Text:
     )
 
 
+def _invited(r: Reading, v: dict[str, object]) -> Text:
+    actor = capfirst(str(v["actor"]))
+    body = [
+        _(
+            "%(actor)s would like to meet you for a short coffee meeting. They asked themselves, so no "
+            "introduction is needed."
+        )
+        % {**v, "actor": actor},
+        _(
+            "Propose up to three times and a place (a café or a video link), or pick one of the times "
+            "proposed to you. Before you meet, write a few lines in your brief: what you offer and what you "
+            "would like to ask."
+        ),
+    ]
+    if r.request.message:
+        body.append(_("What %(actor)s wrote:") % {**v, "actor": actor} + "\n" + r.request.message)
+    return _("%(actor)s invites you to a coffee meeting") % {**v, "actor": actor}, body
+
+
 def _silent(r: Reading, v: dict[str, object]) -> Text:
     raise Gone
 
@@ -578,6 +598,7 @@ WRITERS: dict[str, Callable[[Reading, dict[str, object]], Text]] = {
     "expire": _expire,
     "reminder": _reminder,
     "follow_up_reminder": _follow_up_reminder,
+    "invited": _invited,
 }
 
 

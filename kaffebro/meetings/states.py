@@ -2,7 +2,8 @@
 
 An action may change a request's state only along a row of `TRANSITIONS`, and
 only with a conditional update from one of the row's source states. Each row is
-tested allowed and refused (tests/meetings/test_states.py).
+tested allowed and refused (tests/meetings/test_states.py); a row from no state creates
+a request (the invitation, tested in tests/meetings/test_invite.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ class Transition:
     sources: tuple[str, ...]
     target: str
     who: str  # "seeker", "connector", "person" (or the connector for a non-member), "either", "system"
+
+
+# A row with no source state creates a request in its target state (an invitation from the person to meet).
+FROM_NO_STATE: tuple[str, ...] = ()
 
 
 OPEN = (S.DRAFT, S.WITH_CONNECTOR, S.WITH_PERSON, S.SCHEDULING, S.SCHEDULED)
@@ -40,6 +45,7 @@ TRANSITIONS: dict[str, Transition] = {
     "not_held": Transition((S.SCHEDULED,), S.SCHEDULING, "either"),
     "log_follow_up": Transition((S.HELD,), S.FOLLOWED_UP, "seeker"),
     "expire": Transition(WAITING_FOR_AN_ANSWER, S.EXPIRED, "system"),
+    "invite": Transition(FROM_NO_STATE, S.SCHEDULING, "person"),
 }
 
 

@@ -24,7 +24,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kaffebro.core.models import Event
+from kaffebro.accounts.ratelimit import rate_limited
+from kaffebro.core.access_log import log_read
+from kaffebro.core.models import AccessKind, Event
 from kaffebro.meetings import access, actions, calendar, states, texts
 from kaffebro.meetings.forms import (
     ApproveForm,
@@ -283,6 +285,7 @@ HISTORY = {
     "meeting.log_follow_up": (_lazy("Follow-up logged"), RequestState.FOLLOWED_UP),
     "meeting.record_outcome": (_lazy("Outcome recorded"), None),
     "meeting.expire": (_lazy("Closed without an answer"), RequestState.EXPIRED),
+    "meeting.invited": (_lazy("Invited to coffee"), RequestState.SCHEDULING),
 }
 
 
@@ -334,6 +337,7 @@ class Seen:
     introduction: bool
     path: WayIn | None  # the connector's own view of the path on from them
     times: bool  # the times, the place and the invitation
+    invited: bool = False  # the person to meet invited the seeker (`access.invited`)
 
 
 def _seen(user, meeting: MeetingRequest) -> Seen:
@@ -354,6 +358,7 @@ def _seen(user, meeting: MeetingRequest) -> Seen:
         introduction=view.introduction_note,
         path=view.path,
         times=view.role != "connector",
+        invited=view.invited,
     )
 
 
@@ -570,13 +575,26 @@ def start(request):
     return redirect("meetings:request", meeting.code)
 
 
+BRIEF_READ_BY = {"connector": AccessKind.CONNECTOR_OPENED_BRIEF, "person": AccessKind.PERSON_OPENED_BRIEF}
+
+
+def log_brief_read(user, meeting: MeetingRequest) -> None:
+    """The seeker's access log notes that the connector or the person to meet opened the request with her brief."""
+    kind = BRIEF_READ_BY.get(access.role_in(user, meeting))
+    if kind is not None:
+        log_read(user, meeting.seeker, kind, meeting.code)
+
+
 @require_safe
 def request_page(request, code):
     """One request, for each of its parties: what their role may see and exactly what they can do now."""
-    return _render_request(request, access.access_request(request.user, code))
+    meeting = access.access_request(request.user, code)
+    log_brief_read(request.user, meeting)
+    return _render_request(request, meeting)
 
 
 @require_POST
+@rate_limited("meeting_send")
 def send(request, code):
     return _act(
         request,

@@ -6,3 +6,6 @@ class NotificationsConfig(AppConfig):
     name = "kaffebro.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from kaffebro.notifications import personal_data  # noqa: F401  (registers the app's personal data)

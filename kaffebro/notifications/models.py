@@ -44,6 +44,14 @@ class Notification(models.Model):
         return self.read_at is None
 
 
+class DigestDelivery(models.TextChoices):
+    """How a connector gets the weekly digest (`kaffebro.jobs.digest`)."""
+
+    EMAIL = "email", _("In my inbox and by e-mail")
+    INBOX = "inbox", _("In my inbox only")
+    OFF = "off", _("Not at all")
+
+
 class NotificationPreferences(models.Model):
     """A member without a row gets notifications by e-mail: the default is on."""
 
@@ -54,6 +62,14 @@ class NotificationPreferences(models.Model):
         _("e-mail me my notifications"),
         default=True,
         help_text=_("Notifications always appear in your inbox on Kaffebro; this also sends them to your e-mail."),
+    )
+    connector_digest = models.CharField(
+        _("weekly connector digest"),
+        max_length=8,
+        choices=DigestDelivery.choices,
+        default=DigestDelivery.EMAIL,
+        db_default=DigestDelivery.EMAIL,
+        help_text=_("Who in your network is looking, and where you could help. Mail also needs notification mail on."),
     )
 
     class Meta:

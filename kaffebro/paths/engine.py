@@ -87,9 +87,16 @@ class BaseView:
         return Positions(
             node=index.position_node[rows].astype(np.int64),
             organisation=index.organisations[index.position_organisation[rows]],
-            unit=np.where(unit >= 0, index.units[np.maximum(unit, 0)], -1),
+            unit=self._unit_ids(unit),
             decides=index.position_decides[rows].astype(bool),
         )
+
+    def _unit_ids(self, unit_rows: np.ndarray) -> np.ndarray:
+        """Unit id per position row, -1 where the position names no unit (or no unit exists at all)."""
+        units = self.index.units
+        if len(units) == 0:
+            return np.full(len(unit_rows), -1, dtype=np.int64)
+        return np.where(unit_rows >= 0, units[np.maximum(unit_rows, 0)], -1)
 
     def organisation_positions(self, organisation_id: int) -> Positions:
         index = self.index

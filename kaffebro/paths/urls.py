@@ -17,5 +17,4 @@ urlpatterns = [
     path("paths/unit/<code:code>/", views.unit_ways, name="unit"),
     path("paths/posting/<code:code>/", views.posting_ways, name="posting"),
     path("units/<code:code>/", views.unit_detail, name="unit_detail"),
-    path("postings/<code:code>/", views.posting_detail, name="posting_detail"),
 ]

@@ -1,5 +1,8 @@
 """Ways in: the ranked warm paths into a member's target, an organisation, a unit or a job posting.
 
+The posting page itself is the jobs app's (`jobs.views.postings.posting_detail`): it shows the
+coffee-before-application timeline, which this app may not import.
+
 Views are thin: what the viewer may see is read through `network.access` (anything that is
 not theirs answers 404), and the paths come from the service with the privacy rules of
 `docs/paths.md` already applied, so a hidden person arrives here without a name.
@@ -13,6 +16,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from kaffebro.accounts.ratelimit import rate_limited
 from kaffebro.network import access
 from kaffebro.paths.service import find_paths, ways_in_for_targets
 from kaffebro.paths.targets import TargetSpec
@@ -27,6 +31,7 @@ def _ways_page(request, kind: str, spec: TargetSpec, **context):
 
 
 @require_safe
+@rate_limited("paths")
 def target_ways(request, code):
     """The viewer's own target: every way in, best first."""
     target = access.access_target(request.user, code)
@@ -35,6 +40,7 @@ def target_ways(request, code):
 
 
 @require_safe
+@rate_limited("paths")
 def organisation_ways(request, code):
     organisation = access.access_organisation(request.user, code)
     return _ways_page(
@@ -47,6 +53,7 @@ def organisation_ways(request, code):
 
 
 @require_safe
+@rate_limited("paths")
 def unit_ways(request, code):
     unit = access.unit_by_code(request.user, code)
     return _ways_page(
@@ -55,6 +62,7 @@ def unit_ways(request, code):
 
 
 @require_safe
+@rate_limited("paths")
 def posting_ways(request, code):
     posting = access.posting_by_code(request.user, code)
     return _ways_page(
@@ -110,24 +118,6 @@ def unit_detail(request, code):
             "sub_units": node.children if node else [],
             "postings": list(access.current_postings(organisation).filter(unit_id__in=inside)),
             "ways": find_paths(user, TargetSpec.for_unit(unit), k=1),
-            "targeted": access.targeted_ids(user),
-        },
-    )
-
-
-@require_safe
-def posting_detail(request, code):
-    """A job posting: its facts and text, and the viewer's ways in."""
-    user = request.user
-    posting = access.posting_by_code(user, code)
-    return render(
-        request,
-        "paths/posting.html",
-        {
-            "nav": "organisations",
-            "posting": posting,
-            "organisation": posting.organisation,
-            "ways": find_paths(user, TargetSpec.for_posting(posting), k=1),
             "targeted": access.targeted_ids(user),
         },
     )

@@ -49,13 +49,17 @@ PERFORM = {
 EVENT = {"send_to_connector": "send_request", "send_direct": "send_request", "not_held": "confirm_held"}
 
 
+# Rows from no state create a request; tests/meetings/test_invite.py tries them allowed and refused.
+CREATES = {name for name, transition in states.TRANSITIONS.items() if not transition.sources}
+
+
 class Cast:
     def __init__(self, mette, jonas, sofie):
         self.mette, self.jonas, self.sofie = mette, jonas, sofie
 
 
 def test_every_row_can_be_performed():
-    assert set(PERFORM) == set(states.TRANSITIONS), "add a way to perform each new row of TRANSITIONS to PERFORM"
+    assert set(PERFORM) | CREATES == set(states.TRANSITIONS), "add a way to perform each new row to PERFORM"
 
 
 def test_the_table_names_real_states_and_parties():
@@ -72,7 +76,7 @@ def test_actions_from_lists_exactly_the_rows_of_a_state():
 
 
 @pytest.mark.parametrize("state", RequestState.values)
-@pytest.mark.parametrize("name", list(states.TRANSITIONS))
+@pytest.mark.parametrize("name", [name for name in states.TRANSITIONS if name not in CREATES])
 def test_each_row_is_allowed_from_its_sources_and_refused_from_every_other_state(
     name, state, mette, jonas, sofie, brief
 ):

@@ -23,7 +23,7 @@ def target(mette) -> Target:
 
 
 def test_the_members_own_target_in_english(mette, target):
-    output = run("--user", "METTE@example.org", "--target", target.code, "--language", "en")
+    output = run("--user", "METTE@example.org", f"--target={target.code}", "--language", "en")
     lines = output.splitlines()
     assert lines[0] == "Ways in to Digitalisering, Region Hovedstaden"
     assert lines[1] == "1 way in."
@@ -35,7 +35,7 @@ def test_the_members_own_target_in_english(mette, target):
 
 
 def test_in_the_members_own_language(mette, target):
-    output = run("--user", mette.email, "--target", target.code)
+    output = run("--user", mette.email, f"--target={target.code}")
     assert mette.language == "da"
     assert output.splitlines()[0] == "Veje ind til Digitalisering, Region Hovedstaden"
     assert "Sofie" not in output
@@ -48,19 +48,19 @@ def test_an_organisation_a_unit_and_a_posting(mette, region_h, digitalisering):
         (digitalisering.code, "Digitalisering, Region Hovedstaden"),
         (posting.code, "Dataanalytiker, Region Hovedstaden"),
     ):
-        output = run("--user", mette.email, "--target", code, "--language", "en", "--k", "1")
+        output = run("--user", mette.email, f"--target={code}", "--language", "en", "--k", "1")
         assert output.splitlines()[0] == f"Ways in to {name}"
         assert "1. Score" in output and "2. Score" not in output
 
 
 def test_no_ways_in(lars, region_h):
-    output = run("--user", lars.email, "--target", region_h.code, "--language", "en")
+    output = run("--user", lars.email, f"--target={region_h.code}", "--language", "en")
     assert "No ways in yet." in output
 
 
 def test_unknown_member(target):
     with pytest.raises(CommandError, match=re.escape("No active member has the e-mail address nobody@example.org")):
-        run("--user", "nobody@example.org", "--target", target.code)
+        run("--user", "nobody@example.org", f"--target={target.code}")
 
 
 def test_unknown_code(mette):
@@ -77,12 +77,12 @@ def test_another_members_target_or_private_organisation_is_unknown(lars, target)
     private = Organisation.objects.create(name="Bageriet Holm", private_to=target.seeker)
     for code in (target.code, private.code):
         with pytest.raises(CommandError, match="is none of"):
-            run("--user", lars.email, "--target", code)
+            run("--user", lars.email, f"--target={code}")
 
 
 def test_k_must_be_positive(mette, target):
     with pytest.raises(CommandError, match="--k must be at least 1"):
-        run("--user", mette.email, "--target", target.code, "--k", "0")
+        run("--user", mette.email, f"--target={target.code}", "--k", "0")
 
 
 def test_exit_status_is_non_zero_on_the_command_line(mette):

@@ -282,3 +282,21 @@ def test_a_paused_connector_ranks_below_an_available_one(mette, jonas, sofie, re
     tomorrow = timezone.localdate() + datetime.timedelta(days=7)
     update_connector_settings(other, open_to_introductions=True, monthly_limit=4, paused_until=tomorrow)
     assert find_paths(mette, _spec(digitalisering)).paths[0].first.name == "Jonas Berg"
+
+
+def test_paths_into_an_organisation_work_when_no_unit_exists_anywhere(db):
+    """A fresh site may have organisations and positions but not a single unit yet."""
+    from kaffebro.network.models import Organisation
+
+    mette = make_member("mette@example.org", "Mette")
+    jonas = make_member("jonas@example.org", "Jonas")
+    update_connector_settings(jonas, open_to_introductions=True, monthly_limit=4, paused_until=None)
+    firm = Organisation.objects.create(name="Kodekilden")
+    sofie = Person.objects.create(name="Sofie")
+    Position.objects.create(person=sofie, organisation=firm, title="Chef", is_decision_maker=True)
+    know(mette, member_person(jonas))
+    know(jonas, sofie)
+
+    ways = find_paths(mette, TargetSpec.for_organisation(firm), k=3)
+
+    assert ways.count == 1, "the way through Jonas to Sofie is found"

@@ -1,0 +1,1 @@
+"""Thin views of the jobs app, one module per area; they read through `access` and change state through `actions`."""
