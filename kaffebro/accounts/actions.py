@@ -1,4 +1,4 @@
-"""Every change to a member's account: sign-up, verification, passwords, preferences, roles.
+"""Every change to a member's account: sign-up, verification, passwords, preferences, roles, two-factor.
 
 Each action checks its precondition, changes the row in one transaction (a conditional
 update where it is a transition), writes an event and sends mail only once the
@@ -6,6 +6,8 @@ transaction has committed, so a rolled-back change never mails anyone.
 """
 
 import datetime
+import hashlib
+import secrets
 import zoneinfo
 from dataclasses import dataclass
 from functools import partial
@@ -16,8 +18,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kaffebro.accounts import tasks
-from kaffebro.accounts.models import Language, User
+from kaffebro.accounts import tasks, throttle, totp
+from kaffebro.accounts.models import Authenticator, Language, RecoveryCode, User
 from kaffebro.accounts.signals import display_name_changed
 from kaffebro.accounts.tokens import member_for_token
 from kaffebro.core.events import record_event
@@ -201,3 +203,139 @@ def grant_coach(operator: User, member: User) -> bool:
 def revoke_coach(operator: User, member: User) -> bool:
     """Take the coach role away again; returns False if the member was not a coach."""
     return _set_coach(operator, member, is_coach=False, kind="accounts.coach_revoked")
+
+
+# Log-in and two-factor authentication (docs/security.md)
+
+RECOVERY_CODE_COUNT = 10
+RECOVERY_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/i/l: easy to read off paper
+RECOVERY_CODE_LENGTH = 12  # about 59 bits each
+
+
+def _wrong_code() -> ValidationError:
+    return ValidationError(
+        _("That code is not right, or it was used already. Type the code your app shows now."), code="wrong_code"
+    )
+
+
+def note_logged_in(user: User, *, second_factor: str = "") -> None:
+    """A complete log-in: the address's failed attempts are forgotten and the log-in is on record."""
+    with transaction.atomic():
+        throttle.forget_failures(user.email)
+        record_event("accounts.logged_in", actor=user, subject=user.code, second_factor=second_factor)
+
+
+def _normalise_recovery_code(code: str) -> str:
+    return "".join(character for character in code.lower() if character.isalnum())
+
+
+def _recovery_code_hash(code: str) -> str:
+    """Recovery codes are long random strings, so a plain SHA-256 is enough to keep them unreadable at rest."""
+    return hashlib.sha256(_normalise_recovery_code(code).encode()).hexdigest()
+
+
+def _new_recovery_codes(user: User) -> list[str]:
+    """Replace the member's recovery codes with fresh ones (inside the caller's transaction); returns them."""
+    codes = []
+    for _number in range(RECOVERY_CODE_COUNT):
+        raw = "".join(secrets.choice(RECOVERY_CODE_ALPHABET) for _position in range(RECOVERY_CODE_LENGTH))
+        codes.append("-".join(raw[start : start + 4] for start in range(0, RECOVERY_CODE_LENGTH, 4)))
+    RecoveryCode.objects.filter(member=user).delete()
+    RecoveryCode.objects.bulk_create(RecoveryCode(member=user, code_hash=_recovery_code_hash(code)) for code in codes)
+    return codes
+
+
+def enable_two_factor(user: User, *, secret: str, code: str, now: datetime.datetime | None = None) -> list[str]:
+    """Turn two-factor authentication on once a code from the app proves it holds `secret`.
+
+    Returns the new recovery codes, which exist nowhere else in readable form: show them once.
+    The code that confirmed the set-up is used up, like any code.
+    """
+    step = totp.matching_step(secret, code, now or timezone.now())
+    if step is None:
+        raise _wrong_code()
+    try:
+        with transaction.atomic():
+            Authenticator.objects.create(member=user, secret=secret, last_used_step=step)
+            codes = _new_recovery_codes(user)
+            record_event("accounts.two_factor_enabled", actor=user, subject=user.code)
+    except IntegrityError:
+        raise ValidationError(_("Two-factor authentication is already on."), code="already_on") from None
+    return codes
+
+
+def pass_second_factor(user: User, code: str, now: datetime.datetime | None = None) -> str:
+    """Check the code of the log-in's second step and use it up; returns "authenticator" or "recovery_code".
+
+    A six-digit code comes from the app: it is accepted once, and never after a later one (the conditional
+    update on `last_used_step` settles two concurrent uses). Anything else is tried as a recovery code,
+    which works once.
+    """
+    now = now or timezone.now()
+    typed = "".join(code.split())
+    if len(typed) == totp.DIGITS and typed.isdigit():
+        authenticator = Authenticator.objects.filter(member=user).first()
+        if authenticator is None:
+            raise _wrong_code()
+        step = totp.matching_step(authenticator.secret, typed, now, after_step=authenticator.last_used_step)
+        if step is None or not _use_step(authenticator, step):
+            raise _wrong_code()
+        return "authenticator"
+    with transaction.atomic():
+        unused = RecoveryCode.objects.filter(member=user, used__isnull=True)
+        if not unused.filter(code_hash=_recovery_code_hash(typed)).update(used=now):
+            raise _wrong_code()
+        record_event("accounts.recovery_code_used", actor=user, subject=user.code, left=unused.count())
+    return "recovery_code"
+
+
+def _use_step(authenticator: Authenticator, step: int) -> bool:
+    return bool(Authenticator.objects.filter(pk=authenticator.pk, last_used_step__lt=step).update(last_used_step=step))
+
+
+def recovery_codes_left(user: User) -> int:
+    return RecoveryCode.objects.filter(member=user, used__isnull=True).count()
+
+
+def replace_recovery_codes(user: User) -> list[str]:
+    """Fresh recovery codes for a member with two-factor authentication; the old ones stop working."""
+    with transaction.atomic():
+        if not Authenticator.objects.select_for_update().filter(member=user).exists():
+            raise ValidationError(_("Two-factor authentication is not on."), code="not_on")
+        codes = _new_recovery_codes(user)
+        record_event("accounts.recovery_codes_replaced", actor=user, subject=user.code)
+    return codes
+
+
+def _remove_two_factor(member: User) -> bool:
+    deleted, _counts = Authenticator.objects.filter(member=member).delete()
+    RecoveryCode.objects.filter(member=member).delete()
+    return bool(deleted)
+
+
+def disable_two_factor(user: User) -> bool:
+    """Turn two-factor authentication off; refused for operators and coaches, who must keep it."""
+    if user.two_factor_required:
+        raise ValidationError(
+            _("Operators and career coaches must keep two-factor authentication on."), code="required"
+        )
+    with transaction.atomic():
+        removed = _remove_two_factor(user)
+        if removed:
+            record_event("accounts.two_factor_disabled", actor=user, subject=user.code)
+    return removed
+
+
+def reset_two_factor(operator: User, member: User) -> bool:
+    """An operator removes a member's lost authenticator and recovery codes; the member sets up anew.
+
+    The way back for a member who lost both the phone and the recovery codes, after the operator
+    has made sure, outside Kaffebro, that the request really comes from them.
+    """
+    if not (operator.is_active and operator.is_staff):
+        raise PermissionDenied("Only operators reset two-factor authentication.")
+    with transaction.atomic():
+        removed = _remove_two_factor(member)
+        if removed:
+            record_event("accounts.two_factor_reset", actor=operator, subject=member.code)
+    return removed

@@ -7,7 +7,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from kaffebro.accounts import throttle
 from kaffebro.accounts.actions import DISPLAY_NAME_MAX
+from kaffebro.accounts.clients import UNKNOWN_CLIENT, client_address
 from kaffebro.accounts.models import Language, User, time_zone_choices
 
 EMAIL_MAX = 254
@@ -87,11 +89,48 @@ class LoginForm(AuthenticationForm):
         limit_password_fields(self)
         self.needs_verification = False
 
+    def clean(self):
+        """Refused without checking the password during a cool-off; a wrong password counts towards one."""
+        email, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if email is None or not password:
+            return super().clean()
+        client = client_address(self.request) if self.request is not None else UNKNOWN_CLIENT
+        return throttle.guard(email, client, super().clean)
+
     def confirm_login_allowed(self, user) -> None:
         super().confirm_login_allowed(user)
         if not user.email_verified:
             self.needs_verification = True
             raise ValidationError(self.error_messages["unverified"], code="unverified")
+
+
+class SecondStepForm(forms.Form):
+    """The log-in's second step: a code from the authenticator app, or one of the recovery codes."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=40,
+        help_text=_("The six digits your authenticator app shows, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}),
+    )
+
+
+class SetUpCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the app"),
+        max_length=10,
+        help_text=_("The six digits the app shows for Kaffebro."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class ConfirmPasswordForm(forms.Form):
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        max_length=PASSWORD_MAX,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
 
 
 class ChangePasswordForm(PasswordChangeForm):

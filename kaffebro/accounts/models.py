@@ -88,3 +88,92 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def email_verified(self) -> bool:
         return self.email_verified_at is not None
+
+    @property
+    def two_factor_required(self) -> bool:
+        """Operators and coaches see other people's data, so their log-in always asks for a second factor."""
+        return self.is_staff or self.is_coach
+
+
+class ThrottleScope(models.TextChoices):
+    EMAIL = "email", _("e-mail address")
+    CLIENT = "client", _("client address")
+
+
+class LoginThrottle(models.Model):
+    """Failed log-ins for one e-mail address or one client address, and the cool-off they earned.
+
+    One row per key, changed only by conditional updates, so several app servers share the
+    count without a cache. The key is a keyed hash: the table never holds what was typed.
+    """
+
+    scope = models.CharField(max_length=8, choices=ThrottleScope.choices)
+    key = models.CharField(max_length=64)
+    failures = models.PositiveIntegerField(default=0)
+    counting_since = models.DateTimeField()
+    last_failure = models.DateTimeField(db_index=True)
+    cool_offs = models.PositiveSmallIntegerField(default=0)
+    blocked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("log-in throttle")
+        verbose_name_plural = _("log-in throttles")
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="login_throttle_scope_key_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key[:8]}"
+
+
+class RateLimitCounter(models.Model):
+    """How often one member (or client address) used one costly endpoint in one minute."""
+
+    bucket = models.CharField(max_length=32)
+    key = models.CharField(max_length=80)
+    window_start = models.DateTimeField(db_index=True)
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("rate-limit counter")
+        verbose_name_plural = _("rate-limit counters")
+        constraints = [
+            models.UniqueConstraint(fields=["bucket", "key", "window_start"], name="rate_limit_counter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bucket} {self.key} {self.window_start:%H:%M}"
+
+
+class Authenticator(models.Model):
+    """The member's authenticator app: the shared TOTP secret, stored only once a code confirmed it.
+
+    `last_used_step` is the time step of the last code accepted; a code of that step or an
+    earlier one is never accepted again, so an overheard code cannot be replayed.
+    """
+
+    member = models.OneToOneField(User, on_delete=models.CASCADE, related_name="authenticator")
+    secret = models.CharField(max_length=64)
+    confirmed = models.DateTimeField(_("set up"), default=timezone.now)
+    last_used_step = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("authenticator")
+        verbose_name_plural = _("authenticators")
+
+    def __str__(self) -> str:
+        return f"authenticator of {self.member_id}"
+
+
+class RecoveryCode(models.Model):
+    """A single-use code for a log-in without the authenticator app; only its hash is kept."""
+
+    member = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    used = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+        constraints = [models.UniqueConstraint(fields=["member", "code_hash"], name="recovery_code_unique")]
+
+    def __str__(self) -> str:
+        return f"recovery code of {self.member_id}"

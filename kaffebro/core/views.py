@@ -1,10 +1,11 @@
-"""Public pages: the landing page, the privacy notice and the accessibility statement."""
+"""Public pages: the landing page and the accessibility statement (the privacy pages are in privacy_views.py)."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.templatetags.static import static
 from django.views.decorators.http import require_safe
 
 
@@ -15,13 +16,6 @@ def landing(request):
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
     return render(request, "core/landing.html")
-
-
-@login_not_required
-@require_safe
-def privacy(request):
-    """What is stored, who sees it and the member's rights, from the brief's privacy model."""
-    return render(request, "core/privacy.html")
 
 
 @login_not_required
@@ -39,5 +33,14 @@ def not_found(request, exception=None):
 
 @login_not_required
 def server_error(request):
-    """Rendered without the request: whatever broke (database, session, a context processor) must not break this."""
-    return HttpResponseServerError(loader.get_template("core/500.html").render())
+    """Rendered without the request: whatever broke (database, session, a context processor) must not break this.
+
+    It shows the request id and nothing of the error, so a member can quote a reference and the
+    operator finds every log line of that request by it.
+    """
+    try:
+        stylesheet = static("kaffebro/site.css")
+    except ValueError:  # the static files were not collected: a plain page, but a page
+        stylesheet = ""
+    context = {"request_id": getattr(request, "request_id", ""), "stylesheet": stylesheet}
+    return HttpResponseServerError(loader.get_template("core/500.html").render(context))

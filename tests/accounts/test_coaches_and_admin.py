@@ -7,7 +7,7 @@ from django.urls import reverse
 from kaffebro.accounts import actions
 from kaffebro.accounts.models import User
 from kaffebro.core.models import Event
-from tests.conftest import make_member
+from tests.conftest import log_in_with_second_factor, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def test_a_member_who_is_not_an_operator_cannot_grant(mette, lars):
 
 
 def test_operator_lists_and_searches_members(client, olga, mette, lars):
-    client.force_login(olga)
+    log_in_with_second_factor(client, olga)
     response = client.get(CHANGELIST, {"q": "mette"})
     assert response.status_code == 200
     content = response.content.decode()
@@ -42,7 +42,7 @@ def test_operator_lists_and_searches_members(client, olga, mette, lars):
 
 
 def test_the_member_list_does_not_grow_in_queries(client, olga, django_assert_max_num_queries):
-    client.force_login(olga)
+    log_in_with_second_factor(client, olga)
     for number in range(3):
         make_member(f"member{number}@example.org", f"Member {number}")
     with django_assert_max_num_queries(12) as few:
@@ -54,7 +54,7 @@ def test_the_member_list_does_not_grow_in_queries(client, olga, django_assert_ma
 
 
 def test_admin_actions_call_the_account_actions(client, olga, mette, lars):
-    client.force_login(olga)
+    log_in_with_second_factor(client, olga)
     response = client.post(CHANGELIST, {"action": "grant_coach", "_selected_action": [mette.pk, lars.pk]})
     assert response.status_code == 302
     assert set(User.objects.filter(is_coach=True).values_list("email", flat=True)) == {
@@ -68,7 +68,7 @@ def test_admin_actions_call_the_account_actions(client, olga, mette, lars):
 
 
 def test_the_member_page_never_shows_the_password(client, olga, mette):
-    client.force_login(olga)
+    log_in_with_second_factor(client, olga)
     response = client.get(reverse("admin:accounts_user_change", args=[mette.pk]))
     assert response.status_code == 200
     assert mette.password.encode() not in response.content

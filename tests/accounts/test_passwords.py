@@ -90,12 +90,12 @@ def test_reset_pages_are_public(client):
 class TestPasswordChange:
     url = reverse("accounts:password_change")
 
-    def test_change_keeps_the_member_logged_in(self, mette_client, mette):
-        page = mette_client.get(self.url)
+    def test_change_keeps_the_member_logged_in(self, mette_confirmed, mette):
+        page = mette_confirmed.get(self.url)
         assert page.status_code == 200
         assert reverse("accounts:settings").encode() in page.content
 
-        response = mette_client.post(
+        response = mette_confirmed.post(
             self.url, {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
         )
 
@@ -103,11 +103,11 @@ class TestPasswordChange:
         assert response.url == reverse("accounts:settings")
         mette.refresh_from_db()
         assert mette.check_password(NEW_PASSWORD)
-        assert mette_client.get(reverse("accounts:settings")).status_code == 200
+        assert mette_confirmed.get(reverse("accounts:settings")).status_code == 200
         assert Event.objects.filter(kind="accounts.password_changed", subject=mette.code).exists()
 
-    def test_a_wrong_old_password_changes_nothing(self, mette_client, mette):
-        response = mette_client.post(
+    def test_a_wrong_old_password_changes_nothing(self, mette_confirmed, mette):
+        response = mette_confirmed.post(
             self.url, {"old_password": "wrong", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
         )
         assert response.status_code == 200
@@ -115,12 +115,21 @@ class TestPasswordChange:
         mette.refresh_from_db()
         assert mette.check_password(PASSWORD)
 
-    def test_an_overlong_password_is_refused(self, mette_client, mette):
+    def test_an_overlong_password_is_refused(self, mette_confirmed, mette):
         long_password = "k" * 200
-        response = mette_client.post(
+        response = mette_confirmed.post(
             self.url, {"old_password": PASSWORD, "new_password1": long_password, "new_password2": long_password}
         )
         assert response.status_code == 200
+        mette.refresh_from_db()
+        assert mette.check_password(PASSWORD)
+
+    def test_the_password_must_have_been_typed_recently(self, mette_client, mette):
+        response = mette_client.post(
+            self.url, {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+        )
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("accounts:confirm_password"))
         mette.refresh_from_db()
         assert mette.check_password(PASSWORD)
 

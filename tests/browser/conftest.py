@@ -31,6 +31,14 @@ CHROMIUM_ARGS = [
 ]
 DEMO_SEEKER = "mette@kaffebro.example"
 TIMEOUT_MS = 10_000
+# Runs before the page's own scripts (Playwright injects it past the CSP) and turns every violation report
+# into a console line, so a violation is seen even when the page navigates away right after it.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.effectiveDirective} blocked ${event.blockedURI || "inline"}`
+    + ` at ${event.sourceFile || document.location.pathname}:${event.lineNumber}`);
+});
+"""
 
 
 @pytest.fixture(scope="session")
@@ -55,13 +63,34 @@ def demo(transactional_db):
 
 
 @pytest.fixture
-def page(browser, live_server):
-    """A fresh browser context (no cookies) that speaks Danish first, like most visitors."""
+def csp_violations() -> list[str]:
+    """What the browser refused under the Content-Security-Policy, and scripts that failed, on `page`."""
+    return []
+
+
+def watch_console(page, problems: list[str]) -> None:
+    def on_console(message) -> None:
+        if "Content Security Policy" in message.text or message.text.startswith("CSP violation"):
+            problems.append(f"{page.url}: {message.text}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.append(f"{page.url}: script error: {error}"))
+
+
+@pytest.fixture
+def page(browser, live_server, csp_violations):
+    """A fresh browser context (no cookies) that speaks Danish first, like most visitors.
+
+    Every test that uses it fails on a CSP violation or a script error, whatever else it checks.
+    """
     context = browser.new_context(base_url=live_server.url, locale="da-DK")
     context.set_default_timeout(TIMEOUT_MS)
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
     page = context.new_page()
+    watch_console(page, csp_violations)
     yield page
     context.close()
+    assert not csp_violations, "the browser refused something under the CSP:\n" + "\n".join(csp_violations)
 
 
 @pytest.fixture
