@@ -36,6 +36,9 @@ lint: $(BIN)/.installed
 bench: translations
 	$(BIN)/python -m bench
 
+load: translations
+	$(BIN)/python -m bench.load
+
 # For developers with GNU gettext: collect new strings into the .po files.
 messages: $(BIN)/.installed
 	$(BIN)/python manage.py makemessages -l da -l en --no-obsolete --ignore=.venv --ignore=tests --ignore=bench

@@ -16,6 +16,7 @@ from kaffebro.core.env import (
     development_secret_key,
     email_settings,
     env_bool,
+    env_choice,
     env_int,
     env_list,
     env_str,
@@ -57,12 +58,15 @@ INSTALLED_APPS = [
     "kaffebro.paths",
     "kaffebro.meetings",
     "kaffebro.jobs",
+    "kaffebro.insights",
     "kaffebro.notifications",
 ]
 
 MIDDLEWARE = [
+    "kaffebro.core.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "kaffebro.core.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -70,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "kaffebro.accounts.middleware.MemberPreferencesMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "kaffebro.core.logs.LogUserMiddleware",
+    "kaffebro.core.security.NoStoreForMembersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -88,6 +94,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "kaffebro.core.security.csp_nonce",
+                "kaffebro.core.context_processors.footer",
             ],
         },
     },
@@ -100,6 +108,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable server fails a request (and /health/ready) after this many seconds instead of hanging.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while a writer writes; IMMEDIATE takes the write lock at
     # BEGIN so two writers queue instead of failing with "database is locked".
@@ -139,7 +150,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` gathers the files WhiteNoise serves; on an app server, e.g. /srv/kaffebro/static.
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -158,12 +170,20 @@ TASKS = {"default": {"BACKEND": env_str("TASK_BACKEND", "django_tasks_db.Databas
 
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
+    # The __Host- prefix makes the browser refuse the cookie unless it is Secure, for path / and for this
+    # host only: a sibling subdomain can neither set nor overwrite it.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    SESSION_COOKIE_PATH = CSRF_COOKIE_PATH = "/"
+    SESSION_COOKIE_DOMAIN = CSRF_COOKIE_DOMAIN = None
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
@@ -174,16 +194,40 @@ if not DEBUG:
     if not SECURE_HSTS_PRELOAD:
         # Preloading is hard to undo, so it is the operator's opt-in, not a default.
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
+    # The load balancer's probes speak plain HTTP to the app server: they get an answer, not a redirect.
+    SECURE_REDIRECT_EXEMPT = [r"^health/"]
     if env_bool("BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# One line per record on standard error (systemd's journal), each with the request's id, method, path and
+# member id (kaffebro/core/logs.py); JSON for a log collector in production, text at a developer's terminal.
+LOG_FORMAT = env_choice("LOG_FORMAT", "text" if DEBUG else "json", ("json", "text"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "kaffebro.core.logs.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "kaffebro.core.logs.JsonFormatter"},
+        "text": {"()": "kaffebro.core.logs.TextFormatter", "format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request"], "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        # Django's own handlers are replaced by the root's, so every line has the same format, once.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # runserver's request lines repeat the access log of kaffebro.request.
+        "django.server": {"handlers": [], "level": "WARNING", "propagate": True},
+        "django.db.backends": {"level": "INFO"},
+    },
 }
+
+# The operator's official accessibility statement (for a Danish public body: the one on the agency's statement
+# site); the footer links to it instead of the built-in page when set.
+ACCESSIBILITY_STATEMENT_URL = env_str("ACCESSIBILITY_STATEMENT_URL", "")
+if ACCESSIBILITY_STATEMENT_URL and (
+    urlsplit(ACCESSIBILITY_STATEMENT_URL).scheme != "https" or not urlsplit(ACCESSIBILITY_STATEMENT_URL).hostname
+):
+    raise ImproperlyConfigured(f"ACCESSIBILITY_STATEMENT_URL={ACCESSIBILITY_STATEMENT_URL!r} must be an https address.")
 
 # Pages per list page; a member never receives an unbounded list.
 PAGE_SIZE = 25
@@ -237,6 +281,23 @@ MEETING_SENDS_PER_HOUR = env_int("MEETING_SENDS_PER_HOUR", 10)
 MEETING_ANSWER_DAYS = env_int("MEETING_ANSWER_DAYS", 14)
 # The seeker is reminded to follow up this many days after a meeting was held.
 MEETING_FOLLOW_UP_DAYS = env_int("MEETING_FOLLOW_UP_DAYS", 14)
+# A seeker in a coach's caseload with no activity for this many days is shown as stalled.
+COACH_STALLED_DAYS = env_int("COACH_STALLED_DAYS", 14)
+
+# Retention (docs/privacy.md, `manage.py privacy_chores`). An account unused for INACTIVE_ACCOUNT_WARN_DAYS is warned
+# by mail, and erased when still unused INACTIVE_ACCOUNT_DELETE_DAYS after its last use (the difference is the notice).
+INACTIVE_ACCOUNT_WARN_DAYS = env_int("INACTIVE_ACCOUNT_WARN_DAYS", 2 * 365)
+INACTIVE_ACCOUNT_DELETE_DAYS = env_int("INACTIVE_ACCOUNT_DELETE_DAYS", 2 * 365 + 30)
+if not 0 < INACTIVE_ACCOUNT_WARN_DAYS < INACTIVE_ACCOUNT_DELETE_DAYS:
+    raise ImproperlyConfigured("INACTIVE_ACCOUNT_DELETE_DAYS must be more days than INACTIVE_ACCOUNT_WARN_DAYS (> 0).")
+# Suggestions that ended without a hire, and requests closed without a meeting, are deleted after this many days
+# (Datatilsynet: applications of candidates who were not hired may be kept up to six months).
+DECLINED_SUGGESTION_RETENTION_DAYS = env_int("DECLINED_SUGGESTION_RETENTION_DAYS", 180)
+EXPIRED_REQUEST_RETENTION_DAYS = env_int("EXPIRED_REQUEST_RETENTION_DAYS", 180)
+# Who read a member's data (the access log, "Who has looked at my data") is kept this many days.
+ACCESS_LOG_RETENTION_DAYS = env_int("ACCESS_LOG_RETENTION_DAYS", 365)
+# The link that confirms an objection ("I don't want to be in Kaffebro") works this long.
+OBJECTION_LINK_MAX_AGE = 60 * 60 * 24 * 3
 # Who is responsible for the data (GDPR controller), told to every person who is not a member when a
 # connector introduces them by hand: a name and a contact address. Production refuses to start without them.
 KAFFEBRO_CONTROLLER_NAME = env_str("KAFFEBRO_CONTROLLER_NAME", "Kaffebro (development)" if DEBUG else None)
@@ -244,3 +305,92 @@ KAFFEBRO_CONTROLLER_CONTACT = env_str("KAFFEBRO_CONTROLLER_CONTACT", f"privacy@{
 # Where a path card hands its way in to ask for a meeting (a URL name taking `?way=<token>`); empty: no button.
 # The paths app reverses it by name, so it never imports the app that answers it.
 PATH_REQUEST_URL_NAME = "meetings:start"
+# Insights never show a figure about fewer people than this (docs/insights.md, "the group rule").
+INSIGHTS_MIN_GROUP = env_int("INSIGHTS_MIN_GROUP", 5)
+
+# Log-in protection (docs/security.md): cool-off, rate limits, two-factor, session timeouts, re-authentication.
+# After this many failed log-ins for one e-mail address within LOGIN_FAILURE_WINDOW seconds, it cools off for
+# LOGIN_COOL_OFF_FIRST seconds, doubling with each further cool-off up to LOGIN_COOL_OFF_MAX: never a lock-out.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+# The same for one client address (IPv4, or an IPv6 /64), whichever e-mail addresses it tries.
+LOGIN_FAILURE_LIMIT_PER_CLIENT = env_int("LOGIN_FAILURE_LIMIT_PER_CLIENT", 20)
+LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 15 * 60)
+LOGIN_COOL_OFF_FIRST = env_int("LOGIN_COOL_OFF_FIRST", 60)
+LOGIN_COOL_OFF_MAX = env_int("LOGIN_COOL_OFF_MAX", 15 * 60)
+# How many reverse proxies in front of Kaffebro append to X-Forwarded-For; 0: the client is REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Uses per member (anonymous: per client address) and minute of the costly endpoints; beyond them, 429.
+RATE_LIMITS = {
+    "paths": env_int("RATE_LIMIT_PATHS", 30),
+    "import": env_int("RATE_LIMIT_IMPORT", 6),
+    "meeting_send": env_int("RATE_LIMIT_MEETING_SEND", 6),
+    "account_mail": env_int("RATE_LIMIT_ACCOUNT_MAIL", 10),
+    # The data-protection forms: export, account deletion, and the public objection form (per client address).
+    "privacy": env_int("RATE_LIMIT_PRIVACY", 5),
+}
+# A session ends after this long without a request, and this long after the log-in whatever happens.
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 2 * 60 * 60)
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
+# Changing the password or two-factor settings needs the password typed within this many seconds.
+REAUTH_SECONDS = env_int("REAUTH_SECONDS", 5 * 60)
+# The name authenticator apps show next to the member's address.
+TWO_FACTOR_ISSUER = env_str("TWO_FACTOR_ISSUER", "Kaffebro")
+# After the messages middleware, which carries their explanations to the log-in page.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "kaffebro.accounts.middleware.SessionTimeoutMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("kaffebro.accounts.middleware.SessionTimeoutMiddleware") + 1,
+    "kaffebro.accounts.middleware.TwoFactorMiddleware",
+)
+
+# REST API (kaffebro.api, docs/api.md): /api/v1/ with personal tokens or the session, problem+json errors,
+# signed cursor pages and rate limits per token. The app comes after every other kaffebro app: it may import them all.
+INSTALLED_APPS += ["rest_framework", "drf_spectacular", "kaffebro.api"]
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "kaffebro.api.authentication.ApiTokenAuthentication",  # first: no credentials answers 401 with a challenge
+        "kaffebro.api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["kaffebro.api.throttling.MemberRateThrottle"],
+    # Requests per token (or per member's session): reads, changes, and path searches, the costliest reads.
+    "DEFAULT_THROTTLE_RATES": {
+        "read": env_str("API_RATE_READ", "300/minute"),
+        "write": env_str("API_RATE_WRITE", "60/minute"),
+        "search": env_str("API_RATE_SEARCH", "30/minute"),
+    },
+    "EXCEPTION_HANDLER": "kaffebro.api.problems.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "kaffebro.api.openapi.ApiAutoSchema",
+    "DEFAULT_METADATA_CLASS": None,  # OPTIONS answers 405: the schema describes the API
+    "URL_FORMAT_OVERRIDE": None,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Kaffebro API",
+    "DESCRIPTION": "Warm paths into the organisation where you want to land. See docs/api.md.",
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "TargetKindEnum": "kaffebro.network.models.TargetKind",
+        "RequestKindEnum": "kaffebro.meetings.models.RequestKind",
+        "OutcomeKindEnum": "kaffebro.meetings.models.OutcomeKind",
+        "RegionEnum": "kaffebro.network.models.Region",
+        "DeclineReasonEnum": "kaffebro.meetings.models.DeclineReason",
+    },
+    "PATH_CONVERTER_OVERRIDES": {"code": {"type": "string", "pattern": r"^[A-Za-z0-9_-]{1,16}$"}},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "kaffebro.api.openapi.add_problem_responses",
+    ],
+}
+# The answer to a POST with an Idempotency-Key is kept this many hours (`manage.py api_chores` forgets older ones).
+API_IDEMPOTENCY_HOURS = env_int("API_IDEMPOTENCY_HOURS", 24)
+# Active personal API tokens a member may have at once.
+API_MAX_TOKENS = env_int("API_MAX_TOKENS", 10)

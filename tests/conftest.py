@@ -16,6 +16,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.utils import timezone
 
+from kaffebro.accounts import sessions
 from kaffebro.accounts.models import User
 from kaffebro.core.env import email_settings
 from kaffebro.network.members import connector_settings, member_person
@@ -149,6 +150,15 @@ def lars(db) -> User:
 def olga(db) -> User:
     """Olga is an operator (Django staff)."""
     return make_member("olga@example.org", "Olga Operatør", is_staff=True)
+
+
+def log_in_with_second_factor(client, user: User) -> None:
+    """`client.force_login`, and the session marked as past the second factor, as the log-in form leaves an
+    operator or coach who typed their code (without it they would be sent to set up two-factor log-in)."""
+    client.force_login(user)
+    session = client.session
+    session[sessions.SECOND_FACTOR] = sessions.PASSED
+    session.save()
 
 
 @pytest.fixture

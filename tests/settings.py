@@ -14,3 +14,5 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 GRAPH_REBUILD_DELAY = -1  # tests build snapshots explicitly; the receiver has its own test
 GRAPH_SNAPSHOT_DIR = Path(tempfile.mkdtemp(prefix="kaffebro-graph-"))  # one per test process
+# Sweeps and journeys send many requests a minute; only the tests of the limits themselves meet them.
+RATE_LIMITS = dict.fromkeys(RATE_LIMITS, 10_000)  # noqa: F405

@@ -201,10 +201,10 @@ def units_tree(organisation: Organisation) -> list[UnitNode]:
 
 
 def current_postings(organisation: Organisation) -> QuerySet[Posting]:
-    """Postings still open: no deadline, or a deadline today or later."""
+    """Postings still open: not closed, and no deadline or a deadline today or later."""
     today = timezone.localdate()
     return (
-        organisation.postings.filter(Q(deadline__isnull=True) | Q(deadline__gte=today))
+        organisation.postings.filter(Q(deadline__isnull=True) | Q(deadline__gte=today), closed__isnull=True)
         .select_related("unit")
         .order_by("deadline", "title", "id")
     )

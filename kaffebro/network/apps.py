@@ -9,6 +9,7 @@ class NetworkConfig(AppConfig):
 
     def ready(self) -> None:
         from kaffebro.accounts.signals import display_name_changed
+        from kaffebro.network import personal_data  # noqa: F401  (registers the app's personal data)
         from kaffebro.network.receivers import rename_member_person
 
         display_name_changed.connect(rename_member_person, dispatch_uid="network.rename_member_person")

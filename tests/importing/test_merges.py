@@ -41,7 +41,7 @@ from kaffebro.network.models import (
     Tie,
     Unit,
 )
-from tests.conftest import know
+from tests.conftest import know, log_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -365,7 +365,7 @@ def olga_client(client, olga):
     olga.is_superuser = True
     olga.language = "en"
     olga.save()
-    client.force_login(olga)
+    log_in_with_second_factor(client, olga)
     return client
 
 
@@ -489,7 +489,7 @@ def test_the_merge_lists_take_no_more_queries_for_more_rows(olga_client, olga, k
 
 
 def test_a_staff_operator_without_model_permissions_sees_merges_and_suggestions(client, olga):
-    client.force_login(olga)
+    log_in_with_second_factor(client, olga)
     assert client.get(reverse("admin:network_mergerecord_changelist")).status_code == 200
     assert client.get(reverse("admin:network_mergesuggestion_changelist")).status_code == 200
 

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from kaffebro.network.models import ContactCard
+from tests.conftest import log_in_with_second_factor
 from tests.network.conftest import add
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def olga_client(client, olga):
     olga.is_superuser = True
     olga.save()
-    client.force_login(olga)
+    log_in_with_second_factor(client, olga)
     return client
 
 

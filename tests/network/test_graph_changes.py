@@ -29,7 +29,7 @@ from kaffebro.network.models import (
     Strength,
     Tie,
 )
-from tests.conftest import know
+from tests.conftest import know, log_in_with_second_factor
 from tests.importing.conftest import record
 from tests.network.conftest import add
 
@@ -356,7 +356,7 @@ def olga_client(client, olga):
     olga.is_superuser = True
     olga.language = "en"
     olga.save()
-    client.force_login(olga)
+    log_in_with_second_factor(client, olga)
     return client
 
 

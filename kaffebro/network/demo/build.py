@@ -23,10 +23,10 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.utils import timezone
 
-from kaffebro.accounts.models import User
+from kaffebro.accounts.models import Authenticator, User
 from kaffebro.core.codes import CODE_LENGTH
 from kaffebro.core.events import record_event
-from kaffebro.network.demo import DEMO_PASSWORD
+from kaffebro.network.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_loaded
 from kaffebro.network.demo.population import Population, build_population, industry_of
 from kaffebro.network.demo.story import LOGIN_EMAILS, LOGINS, STORY_POSTINGS, Cast, deadline
 from kaffebro.network.demo.ties import HOW_KNOWN, SOURCES, ForcedTies, TieChunk, TieGenerator, member_degrees
@@ -36,12 +36,15 @@ from kaffebro.network.models import (
     ConnectorSettings,
     ContactCard,
     EmploymentForm,
+    EmploymentType,
     Gender,
     HowKnown,
     Organisation,
     Person,
     Position,
     Posting,
+    PostingSource,
+    Region,
     SectorBackground,
     SeekerProfile,
     Target,
@@ -188,8 +191,19 @@ def build_demo(
         _refuse_unless_empty(using)
         loader = _Loader(plan, BulkWriter(connections[using]), progress, large=ties > LARGE_LOAD)
         counts = loader.write()
+        _give_authenticators(using)
+        if using == DEFAULT_DB_ALIAS:  # the receivers act through the apps' actions, on the default database
+            for _receiver, added in demo_loaded.send(sender=NetworkPlan, seed=seed, people=people, progress=progress):
+                counts.update(added if isinstance(added, dict) else {})
         record_event("demo.loaded", people=people, seed=seed, ties=counts["ties"])
     return Summary(counts, time.monotonic() - started)
+
+
+def _give_authenticators(using: str) -> None:
+    """The demo logins that must use two-factor log-in (operator, coach) get the published demo key."""
+    logins = User.objects.using(using).filter(email__in=LOGIN_EMAILS)
+    keys = [Authenticator(member=user, secret=DEMO_TOTP_SECRET) for user in logins if user.two_factor_required]
+    Authenticator.objects.using(using).bulk_create(keys)
 
 
 def _refuse_unless_empty(using: str) -> None:
@@ -702,7 +716,13 @@ class _Loader:
             "decision_maker_id",
             "url",
             "deadline",
+            "is_public",
+            "employment_type",
+            "location",
+            "identifier",
+            "source",
             "created",
+            "updated",
         ]
 
     def _posting_plans(self) -> list[tuple[int, str, int | None]]:
@@ -744,6 +764,12 @@ class _Loader:
                 self.id_of(Person, head) if p.decision_maker[head] else None,
                 f"{website(org.name)}/job/{index + 1}",
                 deadline(self.today, days),
+                KINDS[org.kind].sector == "public",
+                EmploymentType.FULL_TIME,
+                str(Region(org.region).label) if org.region else "",
+                f"DEMO-{index + 1:05d}",
+                PostingSource.DEMO,
+                self.now,
                 self.now,
             )
 

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from kaffebro.accounts.ratelimit import rate_limited
 from kaffebro.core.converters import looks_like_code
 from kaffebro.network import access as network_access
 from kaffebro.network.actions import Refused, rate_tie
@@ -54,6 +55,7 @@ def _earlier_imports(user) -> list[dict]:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@rate_limited("import", methods=["POST"])
 def upload(request):
     """The file picker (drag and drop with JavaScript); a file that cannot be read is explained on the form."""
     user = request.user
