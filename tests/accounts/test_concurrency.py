@@ -3,54 +3,23 @@
 Runs on PostgreSQL only (real row locks between connections); SQLite serialises every write.
 """
 
-import threading
-
-import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.utils import timezone
 
 from kaffebro.accounts import actions, throttle, totp
 from kaffebro.accounts.models import Authenticator, LoginThrottle, RateLimitCounter, ThrottleScope
 from kaffebro.accounts.ratelimit import hit
 from kaffebro.core.models import Event
+from tests import concurrency
 from tests.conftest import make_member
 
 THREADS = 16
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL: SQLite has no row locks between connections; "
-        "run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/kaffebro_ci",
-    ),
-]
+pytestmark = concurrency.POSTGRES_ONLY
 
 
 def race(action) -> tuple[list, list]:
-    """Run `action()` in 16 threads released at once; the results and the refusals."""
-    barrier = threading.Barrier(THREADS)
-    done, refused, errors = [], [], []
-
-    def attempt():
-        try:
-            barrier.wait(timeout=30)
-            done.append(action())
-        except ValidationError as refusal:
-            refused.append(refusal)
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=attempt) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    return done, refused
+    return concurrency.race(action, refusals=(ValidationError,))
 
 
 def test_a_rate_limit_admits_exactly_its_number():

@@ -4,52 +4,22 @@ Runs on PostgreSQL only (real row locks between connections); SQLite serialises 
 """
 
 import datetime
-import threading
 
-import pytest
-from django.db import connection
 from django.utils import timezone
 
 from kaffebro.core.models import Event
 from kaffebro.jobs.actions import postings as actions
 from kaffebro.meetings.timeline import timeline
 from kaffebro.network.models import Posting, Target, TargetKind
+from tests import concurrency
 
 THREADS = 8
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL: SQLite has no row locks between connections; "
-        "run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/kaffebro_ci",
-    ),
-]
+pytestmark = concurrency.POSTGRES_ONLY
 
 
 def race(action) -> tuple[list, list]:
-    """Run `action()` in several threads released at once; the results and the refusals."""
-    barrier = threading.Barrier(THREADS)
-    done, refused, errors = [], [], []
-
-    def run():
-        try:
-            barrier.wait(timeout=30)
-            done.append(action())
-        except actions.Refused as refusal:
-            refused.append(refusal)
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    return done, refused
+    return concurrency.race(action, threads=THREADS)
 
 
 def test_overlapping_chores_nudge_once(mette, region_h):

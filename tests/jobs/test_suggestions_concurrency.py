@@ -4,57 +4,21 @@ Runs on PostgreSQL only (real row locks between connections); SQLite serialises 
 row-level locking, so the race cannot be shown there.
 """
 
-import threading
-
-import pytest
-from django.db import connection
-
 from kaffebro.core.models import Event
 from kaffebro.jobs.actions import suggestions as actions
 from kaffebro.jobs.models import Outcome, Suggestion
 from kaffebro.jobs.models import SuggestionState as S
+from tests import concurrency
 from tests.jobs.conftest import give_consent, suggestion_of
 
 THREADS = 16
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL: SQLite has no row locks between connections; "
-        "run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/kaffebro_ci",
-    ),
-]
-
-
-def race(action) -> tuple[list, list]:
-    """Run `action()` in 16 threads released at once; the results and the refusals."""
-    barrier = threading.Barrier(THREADS)
-    done, refused, errors = [], [], []
-
-    def click():
-        try:
-            barrier.wait(timeout=30)
-            done.append(action())
-        except actions.Refused as refusal:
-            refused.append(refusal)
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=click) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    return done, refused
+pytestmark = concurrency.POSTGRES_ONLY
 
 
 def test_sixteen_suggestions_make_one(mette, jonas, sofie, digitalisering):
     give_consent(mette, jonas)
-    done, refused = race(
+    done, refused = concurrency.race(
         lambda: actions.suggest(jonas, mette, unit=digitalisering, how_known="Colleagues.", why_fit="Data.")
     )
     assert (len(done), len(refused)) == (1, THREADS - 1)
@@ -64,7 +28,7 @@ def test_sixteen_suggestions_make_one(mette, jonas, sofie, digitalisering):
 
 def test_sixteen_invitations_to_an_interview_answer_once(mette, jonas, sofie, opening):
     suggestion = suggestion_of(mette, jonas, sofie, posting=opening)
-    done, refused = race(lambda: actions.invite_to_interview(sofie, suggestion))
+    done, refused = concurrency.race(lambda: actions.invite_to_interview(sofie, suggestion))
     assert (len(done), len(refused)) == (1, THREADS - 1)
     assert Suggestion.objects.get().state == S.INTERVIEW
     assert Outcome.objects.count() == 1

@@ -7,8 +7,6 @@ and has no row-level locking, so the race cannot be shown there.
 import datetime
 import threading
 
-import pytest
-from django.db import connection
 from django.utils import timezone
 
 from kaffebro.core.models import Event
@@ -16,45 +14,14 @@ from kaffebro.meetings import actions
 from kaffebro.meetings.models import MeetingRequest, PrepBrief, ProposedTime, RequestKind, RequestState
 from kaffebro.network.members import member_person
 from kaffebro.network.models import ConnectorSettings, Target, TargetKind
+from tests import concurrency
 from tests.conftest import make_member
 from tests.meetings.conftest import GOOD_EN
 from tests.meetings.request_cast import NOTE, request_in
 
 THREADS = 16
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL: SQLite has no row locks between connections; "
-        "run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/kaffebro_ci",
-    ),
-]
-
-
-def race(action) -> tuple[list, list]:
-    """Run `action()` in 16 threads released at once; the results and the refusals."""
-    barrier = threading.Barrier(THREADS)
-    done, refused, errors = [], [], []
-
-    def click():
-        try:
-            barrier.wait(timeout=30)
-            done.append(action())
-        except actions.Refused as refusal:
-            refused.append(refusal)
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=click) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    return done, refused
+pytestmark = concurrency.POSTGRES_ONLY
 
 
 def _in(state, mette, jonas, sofie, brief):
@@ -70,7 +37,7 @@ def _events(kind):
 
 def test_sixteen_approvals_make_one_introduction(mette, jonas, sofie, brief):
     request = _in(RequestState.WITH_CONNECTOR, mette, jonas, sofie, brief)
-    done, refused = race(lambda: actions.approve_introduction(jonas, request, NOTE))
+    done, refused = concurrency.race(lambda: actions.approve_introduction(jonas, request, NOTE))
     assert (len(done), len(refused)) == (1, THREADS - 1)
     assert MeetingRequest.objects.get(pk=request.pk).state == RequestState.WITH_PERSON
     assert _events("meeting.approve_introduction") == 1
@@ -78,7 +45,7 @@ def test_sixteen_approvals_make_one_introduction(mette, jonas, sofie, brief):
 
 def test_sixteen_accepts_make_one_acceptance(mette, jonas, sofie, brief):
     request = _in(RequestState.WITH_PERSON, mette, jonas, sofie, brief)
-    done, refused = race(lambda: actions.accept(sofie, request))
+    done, refused = concurrency.race(lambda: actions.accept(sofie, request))
     assert (len(done), len(refused)) == (1, THREADS - 1)
     assert MeetingRequest.objects.get(pk=request.pk).state == RequestState.SCHEDULING
     assert _events("meeting.accept") == 1
@@ -90,7 +57,7 @@ def test_sixteen_picks_make_one_meeting_and_one_invitation(mette, jonas, sofie, 
     proposed = ProposedTime.objects.create(
         request=request, starts=starts, ends=starts + datetime.timedelta(hours=1), proposed_by=sofie
     )
-    done, refused = race(lambda: actions.pick_time(mette, request, proposed))
+    done, refused = concurrency.race(lambda: actions.pick_time(mette, request, proposed))
     assert (len(done), len(refused)) == (1, THREADS - 1)
     scheduled = MeetingRequest.objects.get(pk=request.pk)
     assert scheduled.state == RequestState.SCHEDULED and scheduled.calendar_sequence == 1
@@ -99,7 +66,7 @@ def test_sixteen_picks_make_one_meeting_and_one_invitation(mette, jonas, sofie, 
 
 def test_sixteen_confirmations_hold_one_meeting(mette, jonas, sofie, brief):
     request = _in(RequestState.SCHEDULED, mette, jonas, sofie, brief)
-    done, refused = race(lambda: actions.confirm_held(mette, request, True))
+    done, refused = concurrency.race(lambda: actions.confirm_held(mette, request, True))
     assert (len(done), len(refused)) == (1, THREADS - 1)
     assert MeetingRequest.objects.get(pk=request.pk).state == RequestState.HELD
     assert _events("meeting.confirm_held") == 1
@@ -107,7 +74,7 @@ def test_sixteen_confirmations_hold_one_meeting(mette, jonas, sofie, brief):
 
 def test_sixteen_sends_of_one_draft_count_once_against_the_connector(mette, jonas, sofie, brief):
     request = _in(RequestState.DRAFT, mette, jonas, sofie, brief)
-    done, refused = race(lambda: actions.send_request(mette, request))
+    done, refused = concurrency.race(lambda: actions.send_request(mette, request))
     assert (len(done), len(refused)) == (1, THREADS - 1)
     assert ConnectorSettings.objects.get(user=jonas).introductions_used == 1
     assert _events("meeting.send_request") == 1
@@ -140,7 +107,7 @@ def test_sixteen_seekers_at_once_get_no_more_than_the_connectors_monthly_limit(j
             draft = next(turns)
         return actions.send_request(draft.seeker, draft)
 
-    done, refused = race(send_one)
+    done, refused = concurrency.race(send_one)
     assert (len(done), len(refused)) == (4, THREADS - 4)
     assert ConnectorSettings.objects.get(user=jonas).introductions_used == 4
     assert MeetingRequest.objects.filter(state=RequestState.WITH_CONNECTOR).count() == 4
