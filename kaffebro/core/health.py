@@ -63,20 +63,6 @@ def check_migrations() -> str:
     return "applied"
 
 
-def check_snapshot() -> str:
-    """The published warm-path snapshot maps (once per process and version, as every search maps it).
-
-    Readiness describes the whole process, like the root URL configuration, so it reaches into the
-    paths app here, late, instead of making the core depend on it at import.
-    """
-    from kaffebro.paths import snapshot
-
-    index = snapshot.open_current()
-    if index is None:
-        raise NotReady("no graph snapshot is published on this server; run manage.py build_graph")
-    return f"version {index.meta['version']}"
-
-
 def check_tasks() -> str:
     """The task backend can take work: for the database backend, its table answers."""
     backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
@@ -85,12 +71,19 @@ def check_tasks() -> str:
     return type(backend).__name__
 
 
-READINESS_CHECKS: tuple[tuple[str, Callable[[], str]], ...] = (
-    ("database", check_database),
-    ("migrations", check_migrations),
-    ("snapshot", check_snapshot),
-    ("tasks", check_tasks),
-)
+_app_checks: dict[str, Callable[[], str]] = {}
+
+
+def register_readiness_check(name: str, check: Callable[[], str]) -> None:
+    """An app adds what serving its pages needs (the paths app: its graph snapshot) from its `ready()`, so the
+    core never imports an app above it. A check returns a short detail or raises `NotReady`."""
+    _app_checks[name] = check
+
+
+def readiness_checks() -> list[tuple[str, Callable[[], str]]]:
+    """The database first (without it nothing else can answer), the task backend last."""
+    core_first = [("database", check_database), ("migrations", check_migrations)]
+    return [*core_first, *_app_checks.items(), ("tasks", check_tasks)]
 
 
 def forget_passed_checks() -> None:
@@ -102,7 +95,7 @@ def forget_passed_checks() -> None:
 def run_checks() -> tuple[bool, dict[str, dict[str, object]]]:
     """Each check in order until the first failure; the later ones would mostly fail for the same reason."""
     results: dict[str, dict[str, object]] = {}
-    for name, check in READINESS_CHECKS:
+    for name, check in readiness_checks():
         started = time.perf_counter()
         try:
             detail = check()

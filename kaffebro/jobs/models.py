@@ -308,6 +308,8 @@ class Outcome(models.Model):
         indexes = [
             models.Index(fields=["seeker", "date"], name="outcome_seeker_date"),
             models.Index(fields=["kind", "date"], name="outcome_kind_date"),
+            # Covers the insights' per-seeker funnel (kaffebro/insights/figures.py): read from the index alone.
+            models.Index(fields=["seeker", "kind", "credit", "date"], name="outcome_seeker_steps"),
         ]
 
     def __str__(self) -> str:

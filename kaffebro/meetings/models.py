@@ -146,6 +146,10 @@ class MeetingRequest(models.Model):
             models.Index(fields=["connector", "state"], name="meeting_connector_state"),
             models.Index(fields=["person_member", "state"], name="meeting_person_state"),
             models.Index(fields=["state", "answer_due"], name="meeting_state_due"),
+            # Covers the insights' per-seeker funnel (kaffebro/insights/figures.py): read from the index alone.
+            models.Index(
+                fields=["seeker", "state", "first_sent", "reached_person", "starts"], name="meeting_seeker_steps"
+            ),
         ]
         constraints = [
             # The same request twice: one open request per seeker and person to meet.

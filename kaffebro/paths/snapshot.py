@@ -24,6 +24,7 @@ import numpy as np
 from django.conf import settings
 from django.db import connection
 
+from kaffebro.core.health import NotReady
 from kaffebro.paths.index import ARRAYS, GraphIndex, build_index
 
 CURRENT = "current"
@@ -134,6 +135,14 @@ def open_current(where: Path | None = None) -> GraphIndex | None:
                 _opened.clear()
                 _opened[key] = index
     return index
+
+
+def check_published() -> str:
+    """Readiness of this app server (`/health/ready`): the published snapshot maps, as every search maps it."""
+    index = open_current()
+    if index is None:
+        raise NotReady("no graph snapshot is published on this server; run manage.py build_graph")
+    return f"version {index.meta['version']}"
 
 
 def require_current(where: Path | None = None) -> GraphIndex:

@@ -4,8 +4,7 @@
 reading only the columns below; with these indexes it reads the indexes alone, never the rows
 (on 20,000 requests and 100,000 outcomes about three and six times less work on SQLite; see
 bench/insights.py). They belong in `meetings.MeetingRequest.Meta.indexes` and
-`jobs.Outcome.Meta.indexes`; they live here so that the insights app is added without changing
-those apps, and move there when the migrations are squashed.
+`jobs.Outcome.Meta.indexes`, and moved there (0002 drops these copies).
 """
 
 from django.db import migrations
