@@ -17,9 +17,11 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kaffebro.accounts.models import User
-from kaffebro.meetings.models import MeetingRequest, PrepBrief, RequestKind
+from kaffebro.meetings.models import MeetingRequest, PrepBrief, ProposedTime, RequestKind, RequestState
 from kaffebro.network import access as network_access
 from kaffebro.network.models import Target
 from kaffebro.paths.results import WayIn
@@ -157,3 +159,72 @@ def view_of(user: User, request: MeetingRequest) -> RequestView:
         None,
         invited(request),
     )
+
+
+# What a party's page (and the API) shows of a request, from its role: one rule for both.
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What of a request its viewer's role may see (from `view_of`), ready for the page."""
+
+    person: str  # the person to meet as this viewer may see them: a name only where the rules allow it
+    brief: bool
+    message: bool
+    introduction: bool
+    path: WayIn | None  # the connector's own view of the path on from them
+    times: bool  # the times, the place and the invitation
+    invited: bool = False  # the person to meet invited the seeker (`invited`)
+
+
+def seen_by(user: User, meeting: MeetingRequest) -> Seen:
+    """What this party sees of the request, with the person to meet named only where `view_of` allows it."""
+    view = view_of(user, meeting)
+    if view.person_name:
+        person = view.person_name
+    elif view.role == "seeker":
+        connector = meeting.connector.display_name if meeting.connector else ""
+        person = _("the person %(name)s would introduce you to") % {"name": connector}
+    elif view.path is not None:
+        person = view.path.target.shown_as  # the role and place, as the connector's own paths show it
+    else:
+        person = _("the person at the end of the path")
+    return Seen(
+        person=_("you") if view.role == "person" else person,
+        brief=view.brief is not None,
+        message=view.message,
+        introduction=view.introduction_note,
+        path=view.path,
+        times=view.role != "connector",
+        invited=view.invited,
+    )
+
+
+def may_propose(meeting: MeetingRequest, role: str) -> bool:
+    """In scheduling, the seeker and the person to meet propose times (for a non-member, the seeker alone)."""
+    if meeting.state != RequestState.SCHEDULING:
+        return False
+    return attends(meeting, role)
+
+
+def attends(meeting: MeetingRequest, role: str) -> bool:
+    """Whether this party sits at the coffee table: the seeker, and the person to meet when a member (a
+    non-member's side is kept by the seeker by hand; the connector only introduces)."""
+    return role == "seeker" or (role == "person" and meeting.person_member_id is not None)
+
+
+def pickable_times(meeting: MeetingRequest, user: User, proposals: list[ProposedTime]) -> list[ProposedTime]:
+    """The times this user may pick: the other side's (for a non-member, the seeker's own, agreed by hand)."""
+    if meeting.person_member_id is None:
+        return [time for time in proposals if time.proposed_by_id == meeting.seeker_id]
+    return [time for time in proposals if time.proposed_by_id != user.pk]
+
+
+def asks_if_held(meeting: MeetingRequest, role: str, offered: set[str]) -> bool:
+    """Ask "did it happen?" once the meeting has started; after HELD, only of the side that has not answered."""
+    if not attends(meeting, role) or meeting.starts is None or meeting.starts > timezone.now():
+        return False
+    if "confirm_held" in offered:
+        return True
+    answered = meeting.seeker_says_held if role == "seeker" else meeting.other_says_held
+    return meeting.state == RequestState.HELD and answered is None

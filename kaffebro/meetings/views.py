@@ -200,34 +200,6 @@ def offered_transitions(meeting: MeetingRequest, role: str) -> set[str]:
     return allowed & set(states.actions_from(meeting.state))
 
 
-def _may_propose(meeting: MeetingRequest, role: str) -> bool:
-    """In scheduling, the seeker and the person to meet propose times (for a non-member, the seeker alone)."""
-    if meeting.state != RequestState.SCHEDULING:
-        return False
-    return role == "seeker" or (role == "person" and meeting.person_member_id is not None)
-
-
-def _attends(meeting: MeetingRequest, role: str) -> bool:
-    return role == "seeker" or (role == "person" and meeting.person_member_id is not None)
-
-
-def _pickable(meeting: MeetingRequest, user, proposals: list[ProposedTime]) -> list[ProposedTime]:
-    """The times this user may pick: the other side's (for a non-member, the seeker's own, agreed by hand)."""
-    if meeting.person_member_id is None:
-        return [time for time in proposals if time.proposed_by_id == meeting.seeker_id]
-    return [time for time in proposals if time.proposed_by_id != user.pk]
-
-
-def _held_question(meeting: MeetingRequest, role: str, offered: set[str]) -> bool:
-    """Ask "did it happen?" once the meeting has started; after HELD, only of the side that has not answered."""
-    if not _attends(meeting, role) or meeting.starts is None or meeting.starts > timezone.now():
-        return False
-    if "confirm_held" in offered:
-        return True
-    answered = meeting.seeker_says_held if role == "seeker" else meeting.other_says_held
-    return meeting.state == RequestState.HELD and answered is None
-
-
 # The stages a request passes on its way, in order; a direct request has no connector stage.
 STAGES = (
     RequestState.DRAFT,
@@ -327,41 +299,6 @@ def _intro_template(meeting: MeetingRequest, connector, person: str) -> str:
     ) % {"person": person, "seeker": meeting.seeker.display_name, "connector": connector.display_name}
 
 
-@dataclass(frozen=True)
-class Seen:
-    """What of a request its viewer's role may see (from `access.view_of`), ready for the page."""
-
-    person: str  # the person to meet as this viewer may see them: a name only where the rules allow it
-    brief: bool
-    message: bool
-    introduction: bool
-    path: WayIn | None  # the connector's own view of the path on from them
-    times: bool  # the times, the place and the invitation
-    invited: bool = False  # the person to meet invited the seeker (`access.invited`)
-
-
-def _seen(user, meeting: MeetingRequest) -> Seen:
-    view = access.view_of(user, meeting)
-    if view.person_name:
-        person = view.person_name
-    elif view.role == "seeker":
-        connector = meeting.connector.display_name if meeting.connector else ""
-        person = _("the person %(name)s would introduce you to") % {"name": connector}
-    elif view.path is not None:
-        person = view.path.target.shown_as  # the role and place, as the connector's own paths show it
-    else:
-        person = _("the person at the end of the path")
-    return Seen(
-        person=_("you") if view.role == "person" else person,
-        brief=view.brief is not None,
-        message=view.message,
-        introduction=view.introduction_note,
-        path=view.path,
-        times=view.role != "connector",
-        invited=view.invited,
-    )
-
-
 @dataclass
 class Forms:
     """The forms of the request page; the one that was posted is bound and carries its errors."""
@@ -384,9 +321,9 @@ def _request_context(request, meeting: MeetingRequest, bound: dict) -> dict:
     role = access.role_in(user, meeting)
     offered = offered_transitions(meeting, role)
     proposals = list(meeting.proposed_times.select_related("proposed_by"))
-    pickable = _pickable(meeting, user, proposals) if "pick_time" in offered else []
+    pickable = access.pickable_times(meeting, user, proposals) if "pick_time" in offered else []
     history, reached = history_of(meeting)
-    seen = _seen(user, meeting)
+    seen = access.seen_by(user, meeting)
     forms_ = Forms(
         send=SendForm(initial={"message": meeting.message}) if offered & {"send_direct", "send_to_connector"} else None,
         approve=ApproveForm(initial={"note": _intro_template(meeting, user, seen.person)})
@@ -396,12 +333,12 @@ def _request_context(request, meeting: MeetingRequest, bound: dict) -> dict:
         decline_introduction=DeclineForm() if "decline_introduction" in offered else None,
         decline=DeclineForm() if "decline" in offered else None,
         propose=ProposeTimesForm(initial={"place": meeting.place, "video_link": meeting.video_link})
-        if _may_propose(meeting, role)
+        if access.may_propose(meeting, role)
         else None,
         pick=PickTimeForm(choices=ProposedTime.objects.filter(pk__in=[time.pk for time in pickable]))
         if pickable
         else None,
-        held=HeldForm() if _held_question(meeting, role, offered) else None,
+        held=HeldForm() if access.asks_if_held(meeting, role, offered) else None,
         follow_up=FollowUpForm() if "log_follow_up" in offered else None,
         outcome=OutcomeForm()
         if role == "seeker" and meeting.state in (RequestState.HELD, RequestState.FOLLOWED_UP)
@@ -425,10 +362,12 @@ def _request_context(request, meeting: MeetingRequest, bound: dict) -> dict:
         "problems": problems,
         "stages": stages_of(meeting, reached),
         "history": history,
-        "proposals": proposals if _attends(meeting, role) else [],
+        "proposals": proposals if access.attends(meeting, role) else [],
         "pickable": {time.pk for time in pickable},
-        "attends": _attends(meeting, role),
-        "has_invitation": _attends(meeting, role) and meeting.starts is not None and meeting.state in SCHEDULED_STATES,
+        "attends": access.attends(meeting, role),
+        "has_invitation": access.attends(meeting, role)
+        and meeting.starts is not None
+        and meeting.state in SCHEDULED_STATES,
         "brief_readiness": readiness_of(meeting.brief) if role == "seeker" else None,
         "introduction_text": texts.introduction_for_non_member(meeting)
         if role == "connector" and meeting.person_member_id is None and meeting.state == RequestState.WITH_PERSON
@@ -784,7 +723,7 @@ def invitation(request, code):
     """The meeting's iCalendar invitation, for the two who meet; 404 for anyone else and before a time is agreed."""
     meeting = access.access_request(request.user, code)
     role = access.role_in(request.user, meeting)
-    if not _attends(meeting, role) or meeting.starts is None or meeting.state not in SCHEDULED_STATES:
+    if not access.attends(meeting, role) or meeting.starts is None or meeting.state not in SCHEDULED_STATES:
         raise Http404
     try:
         invitation = calendar.build_invitation(meeting, request.user)

@@ -8,7 +8,19 @@ import pytest
 from rest_framework.test import APIClient
 
 from kaffebro.api.actions import create_token
-from tests.jobs.conftest import birthe, coached, dorte, drift, in_play_cast, kim, opening  # noqa: F401  (the jobs cast)
+from tests.jobs.conftest import (  # noqa: F401  (the jobs cast, and the share cast of tests/api/test_jobs_shares.py)
+    birthe,
+    coached,
+    consent,
+    dorte,
+    drift,
+    in_play_cast,
+    kim,
+    opening,
+    per,
+    rows,
+    share,
+)
 from tests.meetings.conftest import brief, karen, target  # noqa: F401  (the meetings tests' cast, shared here)
 
 

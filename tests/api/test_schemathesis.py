@@ -28,9 +28,9 @@ from kaffebro.meetings.models import RequestState
 from kaffebro.network.actions import add_target
 from kaffebro.network.importing.actions import upload_contacts
 from kaffebro.network.members import member_person
-from kaffebro.network.models import Posting, TargetKind
+from kaffebro.network.models import Organisation, Position, Posting, SeekerProfile, TargetKind
 from kaffebro.paths.targets import TargetSpec
-from tests.conftest import know
+from tests.conftest import know, make_member
 from tests.jobs.conftest import cards_of, give_consent, suggestion_of
 from tests.meetings.conftest import brief_fields
 from tests.meetings.request_cast import propose, request_in, token_for
@@ -53,7 +53,7 @@ CHECKS = (
     "response_schema_conformance",
     "ignored_auth",
 )
-MAX_EXAMPLES = 8  # per operation: 76 operations stay within MAX_SECONDS
+MAX_EXAMPLES = 8  # per operation: 79 operations stay within MAX_SECONDS
 MAX_SECONDS = 50
 CONTACT_FILE = b"First Name,Last Name,Company,Position\nKaren,Vestergaard,Region Hovedstaden,Dataarkitekt\n"
 
@@ -75,6 +75,24 @@ class Codes:
     suggestion: str
     outcome: str
     coach_grant: str
+    playable: str
+
+
+def seeker_in_mettes_care(mette) -> str:
+    """Hanne, a seeker who gave Mette a standing consent, so Mette may put her in play: her profile's code."""
+    hanne = make_member("hanne@example.org", "Hanne Dahl")
+    profile = SeekerProfile.objects.create(user=hanne, headline="Projektleder", job_fields=["projektledelse"])
+    know(hanne, member_person(mette))
+    give_consent(hanne, mette)
+    return profile.code
+
+
+def mette_decides_somewhere(mette) -> None:
+    """Mette decides on hiring in a small foundation, so the managers' endpoints answer her with data too."""
+    foundation = Organisation.objects.create(name="Kaffefonden")
+    Position.objects.create(
+        person=member_person(mette), organisation=foundation, title="Formand", is_decision_maker=True
+    )
 
 
 @pytest.fixture
@@ -88,6 +106,7 @@ def codes(mette, jonas, sofie, karen, birthe, region_h, digitalisering) -> Codes
     grant = CoachAccess.objects.create(seeker=mette, coach=birthe)
     know(birthe, member_person(sofie))
     waiting = share_actions.send_share(birthe, mette, cards_of(birthe, member_person(sofie)), "Mød Mette.")
+    mette_decides_somewhere(mette)
     outcome = outcome_actions.record_outcome(
         mette, mette, "applied", date=datetime.date(2026, 1, 5), credit="advertised", target=target
     )
@@ -107,6 +126,7 @@ def codes(mette, jonas, sofie, karen, birthe, region_h, digitalisering) -> Codes
         suggestion=suggestion_of(mette, jonas, sofie, posting=posting).code,
         outcome=outcome.code,
         coach_grant=grant.code,
+        playable=seeker_in_mettes_care(mette),
     )
 
 
@@ -142,6 +162,8 @@ def config(codes: Codes) -> str:
         "/api/v1/outcomes/": {"body.target": codes.target},
         "/api/v1/outcomes/{code}/": {"path.code": codes.outcome},
         "/api/v1/coaching/coaches/{code}/withdraw/": {"path.code": codes.coach_grant},
+        "/api/v1/shares/seekers/{code}/suggested-recipients/": {"path.code": codes.playable},
+        "/api/v1/postings/places/": {"query.q": "Kaffe"},
     }
     blocks = []
     for path, parameters in fixed.items():

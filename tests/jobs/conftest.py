@@ -13,8 +13,9 @@ import pytest
 from kaffebro.accounts.models import User
 from kaffebro.meetings import actions as meeting_actions
 from kaffebro.meetings.models import PrepBrief
+from kaffebro.network.members import member_person
 from kaffebro.network.models import Organisation, Posting, Target, TargetKind, Unit
-from tests.conftest import make_member
+from tests.conftest import know, make_member
 from tests.meetings.conftest import brief_fields
 
 
@@ -162,6 +163,45 @@ def in_play_cast(jonas, sofie, region_h, digitalisering):
         know(jonas, person, strength=Strength.KNOW_WELL, organisation=organisation, title=title)
         people[name.split()[0].lower()] = person
     return people
+
+
+# The share cast of tests/jobs/test_shares_views.py and tests/api/test_jobs_shares.py: Jonas, with Mette's standing
+# consent, puts her in play toward Sofie (a member), Karin (not a member: never named to Mette) and Per (a member).
+
+SHARE_NOTE = "Mette and I worked together for three years; she is the one to talk to about data."
+
+
+@pytest.fixture
+def per(jonas):
+    """Per is a member too, in Jonas' contacts."""
+    user = make_member("per@example.org", "Per Dahl")
+    know(jonas, member_person(user))
+    return user
+
+
+@pytest.fixture
+def consent(mette, jonas):
+    """Mette's standing consent to Jonas."""
+    return give_consent(mette, jonas)
+
+
+@pytest.fixture
+def share(mette, jonas, consent, in_play_cast, per):
+    """Jonas' share of Mette toward Sofie, Karin and Per, sent at once (she gave him a standing consent)."""
+    from kaffebro.jobs.actions import shares as actions
+
+    people = (in_play_cast["sofie"], in_play_cast["karin"], member_person(per))
+    return actions.send_share(jonas, mette, cards_of(jonas, *people), SHARE_NOTE)
+
+
+@pytest.fixture
+def rows(share, in_play_cast, per):
+    """The share's recipient rows, by first name."""
+    return {
+        "sofie": share.recipients.get(person=in_play_cast["sofie"]),
+        "karin": share.recipients.get(person=in_play_cast["karin"]),
+        "per": share.recipients.get(member=per),
+    }
 
 
 def give_consent(seeker, helper):

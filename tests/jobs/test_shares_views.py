@@ -14,40 +14,11 @@ from kaffebro.jobs.models import CoachAccess, ConsentScope, ProfileShare, ShareA
 from kaffebro.meetings.models import MeetingRequest
 from kaffebro.network.members import connector_settings, member_person
 from kaffebro.network.models import ContactCard
-from tests.conftest import know, make_member
-from tests.jobs.conftest import cards_of, give_consent
+from tests.conftest import know
+from tests.jobs.conftest import SHARE_NOTE as NOTE
+from tests.jobs.conftest import cards_of
 
 pytestmark = pytest.mark.django_db
-
-NOTE = "Mette and I worked together for three years; she is the one to talk to about data."
-
-
-@pytest.fixture
-def per(jonas):
-    """Per is a member too, in Jonas' contacts."""
-    user = make_member("per@example.org", "Per Dahl")
-    know(jonas, member_person(user))
-    return user
-
-
-@pytest.fixture
-def consent(mette, jonas):
-    return give_consent(mette, jonas)
-
-
-@pytest.fixture
-def share(mette, jonas, consent, in_play_cast, per):
-    people = (in_play_cast["sofie"], in_play_cast["karin"], member_person(per))
-    return actions.send_share(jonas, mette, cards_of(jonas, *people), NOTE)
-
-
-@pytest.fixture
-def rows(share, in_play_cast, per):
-    return {
-        "sofie": share.recipients.get(person=in_play_cast["sofie"]),
-        "karin": share.recipients.get(person=in_play_cast["karin"]),
-        "per": share.recipients.get(member=per),
-    }
 
 
 @pytest.fixture

@@ -10,11 +10,14 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from kaffebro.api.serializers.common import OrganisationRefSerializer, UnitRefSerializer, model_field
+from kaffebro.jobs.access.shares import MAX_QUERY_CHARS
 from kaffebro.jobs.actions.postings import MAX_DESCRIPTION_INPUT_CHARS
 from kaffebro.jobs.jobad import MAX_BYTES
 from kaffebro.network.models import EmploymentType, Posting
+from kaffebro.notifications.models import DigestDelivery
 
 POSTING_ACTIONS = ("close", "reopen", "add_target")
+PLACE_QUERY_CHARS = 200  # as much of a search for where to post as the page reads
 
 
 def _text(model_name: str, **kwargs) -> serializers.CharField:
@@ -125,6 +128,32 @@ class PostingPreviewSerializer(serializers.Serializer):
     warnings = serializers.ListField(
         child=serializers.CharField(), help_text=gettext_lazy("What of the ad could not be read, and why.")
     )
+
+
+class PlaceSearchSerializer(serializers.Serializer):
+    q = serializers.CharField(
+        max_length=PLACE_QUERY_CHARS,
+        required=False,
+        allow_blank=True,
+        help_text=gettext_lazy(
+            "For an operator: words in the organisation's name (nothing is found without them). A decision-maker "
+            "always gets every organisation they decide in."
+        ),
+    )
+
+
+class UnitChoiceSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField(help_text=gettext_lazy("The unit with the units above it."))
+
+
+class PostingPlaceSerializer(serializers.Serializer):
+    """An organisation you may post for, and where in it: the whole of it, or some of its units."""
+
+    code = serializers.CharField(help_text=gettext_lazy("The organisation's code, for POST /postings/."))
+    name = serializers.CharField()
+    whole = serializers.BooleanField(help_text=gettext_lazy("You may post for the organisation as a whole."))
+    units = UnitChoiceSerializer(many=True, help_text=gettext_lazy("The units you may post for."))
 
 
 # Profiles in play
@@ -245,6 +274,28 @@ class PlayableSerializer(serializers.Serializer):
     seeker = serializers.CharField(help_text=gettext_lazy("Her profile's code, for POST /shares/."))
     name = serializers.CharField()
     standing_consent = serializers.BooleanField(help_text=gettext_lazy("false: each share asks her first."))
+
+
+class RecipientSearchSerializer(serializers.Serializer):
+    q = serializers.CharField(
+        max_length=MAX_QUERY_CHARS,
+        required=False,
+        allow_blank=True,
+        help_text=gettext_lazy(
+            "Search your contacts by name, organisation or title; without it, those who work where she wants to land."
+        ),
+    )
+
+
+class SuggestedRecipientSerializer(serializers.Serializer):
+    """One of your own contacts who could receive her profile, and why they are suggested."""
+
+    card = serializers.CharField(help_text=gettext_lazy("Your contact card's code, for `recipients` in POST /shares/."))
+    name = serializers.CharField(help_text=gettext_lazy("Your own name for them."))
+    title = serializers.CharField()
+    organisation = serializers.CharField()
+    is_member = serializers.BooleanField(help_text=gettext_lazy("false: you send them the text yourself."))
+    reasons = serializers.ListField(child=serializers.CharField())
 
 
 # Candidate suggestions
@@ -369,7 +420,9 @@ class CreditSerializer(serializers.Serializer):
     label = serializers.CharField()
 
 
-class PipelineRowSerializer(serializers.Serializer):
+# One of her targets and the stage it reached: what the pipeline row and the coach's summary both start with.
+# (Comments, not docstrings: drf-spectacular would publish a docstring as each component's description.)
+class TargetStageSerializer(serializers.Serializer):
     target = serializers.CharField()
     kind = serializers.CharField()
     organisation = serializers.CharField(allow_null=True)
@@ -377,6 +430,9 @@ class PipelineRowSerializer(serializers.Serializer):
     posting = serializers.CharField(allow_null=True)
     job_field = serializers.CharField()
     stage = serializers.CharField(allow_null=True)
+
+
+class PipelineRowSerializer(TargetStageSerializer):
     stages = StageSerializer(many=True)
     ended = serializers.CharField(allow_null=True)
     next_step = serializers.CharField()
@@ -419,14 +475,8 @@ class CaseSerializer(serializers.Serializer):
     stalled = serializers.BooleanField()
 
 
-class SummarySerializer(serializers.Serializer):
-    target = serializers.CharField()
-    kind = serializers.CharField()
-    organisation = serializers.CharField(allow_null=True)
-    unit = serializers.CharField(allow_null=True)
-    posting = serializers.CharField(allow_null=True)
-    job_field = serializers.CharField()
-    stage = serializers.CharField(allow_null=True)
+# A target as her coach reads it: where and how far, with counts instead of the timeline and credits.
+class SummarySerializer(TargetStageSerializer):
     ended = serializers.CharField(allow_null=True)
     open_requests = serializers.IntegerField()
     meetings_held = serializers.IntegerField()
@@ -440,3 +490,44 @@ class CaseDetailSerializer(CaseSerializer):
 
 class CoachNoteCreateSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=4000)
+
+
+# The connector digest
+
+
+class DigestPlaceSerializer(serializers.Serializer):
+    label = serializers.CharField(help_text=gettext_lazy("The posting or unit and organisation, or the job field."))
+    organisation = serializers.CharField(allow_null=True, help_text=gettext_lazy("null for a job field."))
+    known = serializers.IntegerField(min_value=0, help_text=gettext_lazy("How many of your contacts work there now."))
+    names = serializers.ListField(child=serializers.CharField(), help_text=gettext_lazy("From your own contacts."))
+
+
+class DigestSeekerSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    headline = serializers.CharField()
+    places = DigestPlaceSerializer(many=True)
+
+
+class DigestIntroductionSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text=gettext_lazy("The request's code, for /requests/{code}/."))
+    seeker = serializers.CharField()
+    answer_due = serializers.DateTimeField(allow_null=True)
+
+
+class DigestCardSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text=gettext_lazy("The card's code, for /cards/{code}/."))
+    helper = serializers.CharField()
+    seeker = serializers.CharField()
+    created = serializers.DateTimeField()
+
+
+class DigestSerializer(serializers.Serializer):
+    """Your weekly digest as it is now: who you know is looking and toward where, and what waits for you."""
+
+    is_connector = serializers.BooleanField(
+        help_text=gettext_lazy("false: the digest is for members open to introductions, and stays empty.")
+    )
+    delivery = serializers.ChoiceField(DigestDelivery.choices)
+    looking = DigestSeekerSerializer(many=True)
+    introductions = DigestIntroductionSerializer(many=True)
+    cards = DigestCardSerializer(many=True)

@@ -24,9 +24,11 @@ from kaffebro.api.serializers.jobs import (
     ImportConfirmSerializer,
     JobAdSerializer,
     ManagedPostingSerializer,
+    PlaceSearchSerializer,
     PostingCreateSerializer,
     PostingEditSerializer,
     PostingFactsSerializer,
+    PostingPlaceSerializer,
     PostingPreviewSerializer,
 )
 from kaffebro.api.views.base import ApiView
@@ -34,7 +36,7 @@ from kaffebro.jobs.access import postings as access
 from kaffebro.jobs.actions import postings as actions
 from kaffebro.jobs.forms_postings import JobAdForm, PostingForm
 from kaffebro.jobs.jobad import sanitise_description
-from kaffebro.jobs.views.postings import MATCHED_BY, _named_contact
+from kaffebro.jobs.views.postings import MATCHED_BY
 from kaffebro.network import access as network_access
 from kaffebro.network import actions as network_actions
 from kaffebro.network.models import Posting, TargetKind
@@ -62,7 +64,7 @@ def posting_data(user, posting: Posting) -> dict:
     return {
         **{name: getattr(posting, name) for name in PLAIN},
         "description": sanitise_description(posting.description),
-        "contact": _named_contact(posting),
+        "contact": access.named_contact(posting),
         "may_manage": access.may_manage(user, posting),
         "your_target": target.code if target else None,
     }
@@ -107,6 +109,36 @@ class PostingListView(ApiView):
         run_form(form)
         posting = actions.create_posting(request.user, organisation, form.posting_fields())
         return Response(ManagedPostingSerializer(posting).data, status=status.HTTP_201_CREATED)
+
+
+class PostingPlacesView(ApiView):
+    serializer_class = PostingPlaceSerializer
+    pagination_class = None  # an operator's search finds at most access.ORGANISATIONS_FOUND
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Where you may publish a posting: the organisations (an operator searches with q) and their units",
+        parameters=[PlaceSearchSerializer],
+        responses=PostingPlaceSerializer(many=True),
+    )
+    def get(self, request):
+        user = request.user
+        scope = access.require_manager(user)
+        incoming = PlaceSearchSerializer(data=request.query_params)
+        incoming.is_valid(raise_exception=True)
+        query = incoming.validated_data.get("q", "")  # trimmed; a NUL is a 400, as the field refuses it
+        organisations = access.organisations_to_post_for(user, scope, query)
+        units = access.units_for_each(user, organisations, scope)
+        rows = [
+            {
+                "code": organisation.code,
+                "name": organisation.name,
+                "whole": access.may_post_for_whole(user, organisation, scope),
+                "units": [{"code": choice.unit.code, "label": choice.label} for choice in units[organisation.pk]],
+            }
+            for organisation in organisations
+        ]
+        return Response(PostingPlaceSerializer(rows, many=True).data)
 
 
 class PostingDetailView(ApiView):

@@ -29,11 +29,13 @@ from kaffebro.api.serializers.jobs import (
     ConsentOfferSerializer,
     ConsentSerializer,
     PlayableSerializer,
+    RecipientSearchSerializer,
     RecordAnswerSerializer,
     SeekersShareSerializer,
     ShareActionSerializer,
     ShareCreateSerializer,
     ShareSerializer,
+    SuggestedRecipientSerializer,
 )
 from kaffebro.api.views.base import ApiView
 from kaffebro.core.access_log import log_read
@@ -41,9 +43,16 @@ from kaffebro.core.models import AccessKind
 from kaffebro.jobs import shares_states as states
 from kaffebro.jobs.access import shares as access
 from kaffebro.jobs.actions import shares as actions
-from kaffebro.jobs.forms_shares import CardAnswerForm, GrantForm, PassOnForm, RecordAnswerForm, ShareForm, ShownForm
+from kaffebro.jobs.forms_shares import (
+    CardAnswerForm,
+    GrantForm,
+    PassOnForm,
+    RecordAnswerForm,
+    SearchForm,
+    ShareForm,
+    ShownForm,
+)
 from kaffebro.jobs.models import ConsentScope, ProfileShare, ShareRecipient, ShareState
-from kaffebro.jobs.views.shares import _passed_on_by
 from kaffebro.network.models import SeekerProfile
 
 TAGS_CONSENTS = ["consents"]
@@ -217,6 +226,43 @@ class PlayableListView(ApiView):
         return Response(PlayableSerializer(rows, many=True).data)
 
 
+class SuggestedRecipientsView(ApiView):
+    serializer_class = SuggestedRecipientSerializer
+    pagination_class = None  # at most access.MAX_SUGGESTIONS
+
+    @extend_schema(
+        tags=TAGS_SHARES,
+        summary="Which of your own contacts could receive her profile, and why: the decision-maker where she aims "
+        "first, then her target unit, organisation and job fields (read only with her standing consent); or a search",
+        parameters=[RecipientSearchSerializer],
+        responses=SuggestedRecipientSerializer(many=True),
+    )
+    def get(self, request, code):
+        """As the page for putting her in play: opening it is noted in her access log."""
+        user = request.user
+        playable = access.playable_seeker(user, code)
+        incoming = RecipientSearchSerializer(data=request.query_params)
+        incoming.is_valid(raise_exception=True)
+        query = run_form(SearchForm(incoming.validated_data))["q"]
+        log_read(user, playable.seeker, AccessKind.HELPER_OPENED_SEEKER, playable.profile.code)
+        targets = access.targets_for_helper(user, playable)
+        suggestions = access.suggest(
+            user, playable.seeker, targets=targets, job_fields=access.job_fields_of(playable, targets), query=query
+        )
+        rows = [
+            {
+                "card": suggestion.card.code,
+                "name": suggestion.card.full_name,
+                "title": suggestion.card.title,
+                "organisation": suggestion.card.organisation_name,
+                "is_member": suggestion.is_member,
+                "reasons": list(suggestion.reasons),
+            }
+            for suggestion in suggestions
+        ]
+        return Response(SuggestedRecipientSerializer(rows, many=True).data)
+
+
 class ShareDetailView(ApiView):
     serializer_class = ShareSerializer
 
@@ -375,7 +421,7 @@ class CardDetailView(ApiView):
     def get(self, request, code):
         row = access.access_card(request.user, code)
         _opened(request.user, row)
-        return Response(CardSerializer(card_data(row, _passed_on_by(row.share))).data)
+        return Response(CardSerializer(card_data(row, access.passed_on_by(row.share))).data)
 
 
 class CardAnswerView(ApiView):
@@ -411,4 +457,6 @@ class CardAnswerView(ApiView):
         else:
             cleaned = run_form(CardAnswerForm({"answer": answer, "message": data.get("message", "")}))
             actions.answer_card(user, row, cleaned["answer"], cleaned["message"])
-        return Response(CardSerializer(card_data(row := access.access_card(user, code), _passed_on_by(row.share))).data)
+        return Response(
+            CardSerializer(card_data(row := access.access_card(user, code), access.passed_on_by(row.share))).data
+        )

@@ -36,8 +36,9 @@ from kaffebro.jobs.actions import suggestions as actions
 from kaffebro.jobs.actions.shares import text_digest
 from kaffebro.jobs.forms_suggestions import SuggestForm
 from kaffebro.jobs.models import Suggestion, SuggestionState
+from kaffebro.jobs.suggestions_acts import acts
 from kaffebro.jobs.suggestions_states import TRANSITIONS, actions_from
-from kaffebro.jobs.views.suggestions import MAX_PLACES, _acts, _read, shortlist_csv
+from kaffebro.jobs.views.suggestions import MAX_PLACES, shortlist_csv
 
 TAGS_SUGGESTIONS = ["suggestions"]
 TAGS_INBOX = ["inbox"]
@@ -139,7 +140,7 @@ class SuggestionDetailView(ApiView):
         suggestion = access.access_suggestion(request.user, code)
         role = access.role_in(request.user, suggestion)
         if role == "decision_maker":
-            log_reads(request.user, AccessKind.DECISION_MAKER_OPENED_CANDIDATE, [_read(suggestion)])
+            log_reads(request.user, AccessKind.DECISION_MAKER_OPENED_CANDIDATE, [access.candidate_read(suggestion)])
         return Response(SuggestionSerializer(suggestion_data(request.user, suggestion, role)).data)
 
 
@@ -154,7 +155,7 @@ def act(request, code: str, name: str) -> Response:
         raise PermissionDenied(_("Only the people this suggestion is for can do that."))
     if suggestion.state not in TRANSITIONS[name].sources:
         raise actions.Refused(_("This suggestion has already moved on. Reload the page to see where it is now."))
-    page_action = _acts()[name]
+    page_action = acts()[name]
     data = run_form(page_action.form(incoming.validated_data))
     page_action.perform(user, suggestion, data)
     return _detail(user, code)
@@ -254,7 +255,11 @@ class InboxView(ApiView):
     )
     def get(self, request):
         candidates = _inbox(request)
-        log_reads(request.user, AccessKind.DECISION_MAKER_OPENED_CANDIDATE, [_read(c.lead) for c in candidates])
+        log_reads(
+            request.user,
+            AccessKind.DECISION_MAKER_OPENED_CANDIDATE,
+            [access.candidate_read(c.lead) for c in candidates],
+        )
         return Response(CandidateSerializer([candidate_data(c) for c in candidates], many=True).data)
 
 
@@ -269,7 +274,11 @@ class ShortlistView(ApiView):
     )
     def get(self, request):
         candidates = _inbox(request)
-        log_reads(request.user, AccessKind.DECISION_MAKER_EXPORTED_SHORTLIST, [_read(c.lead) for c in candidates])
+        log_reads(
+            request.user,
+            AccessKind.DECISION_MAKER_EXPORTED_SHORTLIST,
+            [access.candidate_read(c.lead) for c in candidates],
+        )
         response = HttpResponse(shortlist_csv(candidates), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="shortlist.csv"'
         return response

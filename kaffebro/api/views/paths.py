@@ -15,7 +15,7 @@ from kaffebro.api.serializers.paths import PathQuerySerializer, WaysInSerializer
 from kaffebro.api.views.base import ApiView
 from kaffebro.core.converters import looks_like_code
 from kaffebro.network import access
-from kaffebro.paths.management.commands.paths import _spec_for, _target_name
+from kaffebro.paths.lookups import spec_for, target_name
 from kaffebro.paths.service import find_paths
 from kaffebro.paths.targets import TargetSpec
 from kaffebro.paths.tokens import sign_way_in
@@ -24,7 +24,7 @@ TAGS = ["paths"]
 
 # The lookups of `manage.py paths`, in its order: the member's own target first, then shared places.
 LOOKUPS: tuple[tuple[str, Callable[[Any, str], Any], Callable[[Any], str]], ...] = (
-    ("target", access.access_target, _target_name),
+    ("target", access.access_target, target_name),
     ("organisation", access.access_organisation, lambda organisation: organisation.name),
     ("unit", access.unit_by_code, lambda unit: f"{unit.name}, {unit.organisation.name}"),
     ("posting", access.posting_by_code, lambda posting: f"{posting.title}, {posting.organisation.name}"),
@@ -66,7 +66,7 @@ class PathsView(ApiView):
         query.is_valid(raise_exception=True)
         user = request.user
         kind, found, name = find_target(user, query.validated_data["target"])
-        spec = _spec_for(found)
+        spec = spec_for(found)
         ways = find_paths(user, spec, k=query.validated_data["k"])
         paths = [
             {

@@ -34,11 +34,6 @@ from kaffebro.meetings.models import MeetingRequest, ProposedTime, RequestKind, 
 from kaffebro.meetings.views import (
     ANSWERS_FOR_A_NON_MEMBER,
     ROLE_TRANSITIONS,
-    _attends,
-    _held_question,
-    _may_propose,
-    _pickable,
-    _seen,
     log_brief_read,
     offered_transitions,
 )
@@ -88,11 +83,11 @@ def summary_data(meeting: MeetingRequest, role: str) -> dict:
 def offered_actions(user, meeting: MeetingRequest, role: str, proposals: list[ProposedTime]) -> list[str]:
     """What the request page offers this party now, as action names."""
     offered = offered_transitions(meeting, role) - HELD_ANSWERS
-    if "pick_time" in offered and not _pickable(meeting, user, proposals):
+    if "pick_time" in offered and not access.pickable_times(meeting, user, proposals):
         offered.discard("pick_time")
-    if _held_question(meeting, role, offered_transitions(meeting, role)):
+    if access.asks_if_held(meeting, role, offered_transitions(meeting, role)):
         offered |= HELD_ANSWERS
-    if _may_propose(meeting, role):
+    if access.may_propose(meeting, role):
         offered.add("propose_times")
     if role == "seeker" and meeting.state in AFTER_THE_MEETING:
         offered.add("record_outcome")
@@ -101,10 +96,10 @@ def offered_actions(user, meeting: MeetingRequest, role: str, proposals: list[Pr
 
 def request_data(user, meeting: MeetingRequest) -> dict:
     role = access.role_in(user, meeting)
-    seen = _seen(user, meeting)
+    seen = access.seen_by(user, meeting)
     seeker = role == "seeker"
-    proposals = list(meeting.proposed_times.all()) if _attends(meeting, role) else []
-    pickable = {time.pk for time in _pickable(meeting, user, proposals)}
+    proposals = list(meeting.proposed_times.all()) if access.attends(meeting, role) else []
+    pickable = {time.pk for time in access.pickable_times(meeting, user, proposals)}
     brief = meeting.brief
     return {
         **summary_data(meeting, role),

@@ -35,6 +35,7 @@ from kaffebro.network.models import Organisation, Person, Position, Posting, Uni
 
 # What a list of postings reads with each posting, in the same query.
 POSTING_RELATED = ("organisation", "unit")
+ORGANISATIONS_FOUND = 20  # an operator's search for where to post shows at most this many
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,17 @@ def manageable_organisations(user: User, scope: Scope | None = None) -> QuerySet
     return organisations.order_by("name", "id")
 
 
+def organisations_to_post_for(user: User, scope: Scope, query: str) -> list[Organisation]:
+    """Where a new posting may go: an operator searches every shared organisation (nothing before they type, at
+    most ORGANISATIONS_FOUND); a decision-maker is offered every organisation they decide in, whatever they typed."""
+    if not scope.staff:
+        return list(manageable_organisations(user, scope))
+    if not query:
+        return []
+    found = network_access.search_organisations(user, query=query).filter(private_to__isnull=True)
+    return list(found[:ORGANISATIONS_FOUND])
+
+
 def access_manageable_organisation(user: User, code: str, scope: Scope | None = None) -> Organisation:
     """An organisation the member may post for, by its code; 404 for any other."""
     return get_object_or_404(manageable_organisations(user, scope), code=code)
@@ -169,8 +181,24 @@ class UnitChoice:
 
 def units_for(user: User, organisation: Organisation, scope: Scope | None = None) -> list[UnitChoice]:
     """The units of the organisation the member may post for, each named with its place in the tree."""
+    return units_for_each(user, [organisation], scope)[organisation.pk]
+
+
+def units_for_each(
+    user: User, organisations: list[Organisation], scope: Scope | None = None
+) -> dict[int, list[UnitChoice]]:
+    """`units_for` of several organisations in one query, for a list of where to post."""
     scope = scope or scope_of(user)
-    units = list(organisation.units.order_by("name", "id"))
+    by_organisation: dict[int, list[Unit]] = {organisation.pk: [] for organisation in organisations}
+    for unit in Unit.objects.filter(organisation_id__in=list(by_organisation)).order_by("name", "id"):
+        by_organisation[unit.organisation_id].append(unit)
+    return {
+        organisation.pk: _choices(scope, organisation, by_organisation[organisation.pk])
+        for organisation in organisations
+    }
+
+
+def _choices(scope: Scope, organisation: Organisation, units: list[Unit]) -> list[UnitChoice]:
     by_id = {unit.pk: unit for unit in units}
     everything = scope.staff or organisation.pk in scope.organisations
     choices = [UnitChoice(unit, _unit_label(unit, by_id)) for unit in units if everything or unit.pk in scope.units]
@@ -212,6 +240,13 @@ def contacts_at(organisation: Organisation) -> QuerySet[Person]:
     """Who may be a posting's contact person: members working there by reference data; the page names them."""
     people = _reference_positions(organisation).values("person_id")
     return Person.objects.filter(pk__in=people, member__isnull=False, member__is_active=True).order_by("name", "id")
+
+
+def named_contact(posting: Posting) -> Person | None:
+    """The posting's contact person, when they are a member (whom a posting page may name); nobody else is named."""
+    if posting.contact_person_id is None:
+        return None
+    return Person.objects.filter(pk=posting.contact_person_id, member__isnull=False, member__is_active=True).first()
 
 
 # Which organisation a job ad is for.

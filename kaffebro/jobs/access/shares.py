@@ -414,6 +414,14 @@ def access_helpers_recipient(helper: User, code: str) -> ShareRecipient:
 # Cards, as a member recipient sees them
 
 
+def passed_on_by(share: ProfileShare) -> str:
+    """Who the helper got the profile from, when they passed it on (the card's reader knows the helper)."""
+    if share.passed_on_from_id is None:
+        return ""
+    origin = ShareRecipient.objects.filter(pk=share.passed_on_from_id)
+    return origin.values_list("share__helper__display_name", flat=True).first() or ""
+
+
 def cards_for(member: User) -> QuerySet[ShareRecipient]:
     """The cards sent to the member, while their share is in play."""
     if not member.is_authenticated:

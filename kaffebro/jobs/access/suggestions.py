@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaffebro.accounts.models import User
+from kaffebro.core.access_log import Read
 from kaffebro.core.converters import looks_like_code
 from kaffebro.jobs.models import CoachAccess, ShareConsent, Suggestion, SuggestionState
 from kaffebro.jobs.suggestions_states import IN_PLAY, NOT_PASSED_ON
@@ -425,3 +426,12 @@ def open_postings(organisation: Organisation) -> QuerySet[Posting]:
 
 def units_of(organisation: Organisation) -> QuerySet[Unit]:
     return organisation.units.order_by("name", "id")
+
+
+def candidate_read(suggestion: Suggestion) -> Read:
+    """The candidate's data a decision-maker reads through a suggestion, for her access log: what for is the place,
+    by its own names (the log is read in her language, not the decision-maker's)."""
+    where = suggestion.posting.title if suggestion.posting else suggestion.unit.name if suggestion.unit else ""
+    return Read(
+        suggestion.seeker, suggestion.code, ", ".join(name for name in (where, suggestion.organisation.name) if name)
+    )

@@ -26,12 +26,11 @@ from kaffebro.jobs.jobad import JobAd, sanitise_description
 from kaffebro.meetings.timeline import timeline
 from kaffebro.network import access as network_access
 from kaffebro.network import actions as network_actions
-from kaffebro.network.models import Organisation, Person, Posting, TargetKind
+from kaffebro.network.models import Organisation, TargetKind
 from kaffebro.network.views.common import paginate, redirect_back, typed_text
 from kaffebro.paths.service import find_paths
 from kaffebro.paths.targets import TargetSpec
 
-ORGANISATIONS_FOUND = 20  # an operator's search for where to post shows at most this many
 MATCHED_BY = frozenset({"cvr", "name", "website", "key"})
 
 
@@ -53,7 +52,7 @@ def posting_detail(request, code):
             "posting": posting,
             "organisation": organisation,
             "description": mark_safe(sanitise_description(posting.description)),  # sanitised just now
-            "contact": _named_contact(posting),
+            "contact": access.named_contact(posting),
             "must_advertise": posting.is_public or organisation.is_public,
             "ways": find_paths(user, TargetSpec.for_posting(posting), k=1),
             "target": network_access.targets_of(user).filter(posting=posting).first(),
@@ -63,13 +62,6 @@ def posting_detail(request, code):
             "may_edit": access.may_manage(user, posting),
         },
     )
-
-
-def _named_contact(posting: Posting) -> Person | None:
-    """The contact person, when they are a member (whom the page may name); nobody else is named."""
-    if posting.contact_person_id is None:
-        return None
-    return Person.objects.filter(pk=posting.contact_person_id, member__isnull=False, member__is_active=True).first()
 
 
 @require_POST
@@ -121,13 +113,9 @@ def posting_new(request):
     """Where the new posting is: straight to the form for a decision-maker in one organisation, else a choice."""
     scope = access.require_manager(request.user)
     query = typed_text(request, "q")
-    if scope.staff:
-        found = network_access.search_organisations(request.user, query=query).filter(private_to__isnull=True)
-        organisations = list(found[:ORGANISATIONS_FOUND]) if query else []
-    else:
-        organisations = list(access.manageable_organisations(request.user, scope))
-        if len(organisations) == 1:
-            return redirect("jobs:posting_create", organisations[0].code)
+    organisations = access.organisations_to_post_for(request.user, scope, query)
+    if not scope.staff and len(organisations) == 1:
+        return redirect("jobs:posting_create", organisations[0].code)
     return render(
         request,
         "jobs/posting_new.html",

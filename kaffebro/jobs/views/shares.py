@@ -369,18 +369,10 @@ def _render_card(request, row: ShareRecipient, **bound: forms.Form):
             "pass_on_form": bound.get("pass_on") or PassOnForm(),
             "search": search,
             "suggestions": suggestions,
-            "passed_on_by": _passed_on_by(share),
+            "passed_on_by": access.passed_on_by(share),
             "problems": [] if open_answers else [m for form in bound.values() for m in _problems(form)],
         },
     )
-
-
-def _passed_on_by(share: ProfileShare) -> str:
-    """Who the helper got the profile from, when they passed it on (the card's reader knows the helper)."""
-    if share.passed_on_from_id is None:
-        return ""
-    origin = ShareRecipient.objects.filter(pk=share.passed_on_from_id)
-    return origin.values_list("share__helper__display_name", flat=True).first() or ""
 
 
 @require_POST

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -24,23 +22,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kaffebro.core.access_log import Read, log_reads
+from kaffebro.core.access_log import log_reads
 from kaffebro.core.models import AccessKind
 from kaffebro.jobs import digest as digest_module
 from kaffebro.jobs.access import suggestions as access
 from kaffebro.jobs.actions import suggestions as actions
 from kaffebro.jobs.actions.shares import text_digest
 from kaffebro.jobs.forms_suggestions import (
-    CoffeeForm,
-    ConsentForm,
     DigestDeliveryForm,
-    EmptyForm,
     InboxFilterForm,
-    NotAFitForm,
     OrganisationSearchForm,
     SuggestForm,
 )
 from kaffebro.jobs.models import Suggestion, SuggestionState
+from kaffebro.jobs.suggestions_acts import acts
 from kaffebro.jobs.suggestions_states import TRANSITIONS, actions_from
 from kaffebro.network.views.common import is_htmx, redirect_back, typed_text, vary_on_htmx
 
@@ -160,55 +155,6 @@ def suggestion_new(request):
 # One suggestion and what its parties can do
 
 
-def _read(suggestion: Suggestion) -> Read:
-    """The candidate's data a decision-maker reads through a suggestion, for her access log: what for is the place,
-    by its own names (the log is read in her language, not the decision-maker's)."""
-    where = suggestion.posting.title if suggestion.posting else suggestion.unit.name if suggestion.unit else ""
-    return Read(
-        suggestion.seeker, suggestion.code, ", ".join(name for name in (where, suggestion.organisation.name) if name)
-    )
-
-
-@dataclass(frozen=True)
-class Act:
-    """One action a party may take from a page: who, the form it posts, and what is said when it is done."""
-
-    form: type[forms.Form]
-    perform: Callable
-    done: str
-
-
-def _acts() -> dict[str, Act]:
-    """The page actions by transition name; each one's `who` is the table's."""
-    return {
-        "consent": Act(
-            ConsentForm,
-            lambda user, s, data: actions.consent(user, s, shown=data["shown"]),
-            _("Thank you. The suggestion has gone to the decision-maker."),
-        ),
-        "decline": Act(EmptyForm, lambda user, s, data: actions.decline(user, s), _("The suggestion is declined.")),
-        "withdraw": Act(EmptyForm, lambda user, s, data: actions.withdraw(user, s), _("Your suggestion is withdrawn.")),
-        "invite_to_coffee": Act(
-            CoffeeForm,
-            lambda user, s, data: actions.invite_to_coffee(user, s, data.get("message", "")),
-            _("Invited to a coffee meeting. Find a time together on the meeting's page."),
-        ),
-        "invite_to_apply": Act(
-            EmptyForm, lambda user, s, data: actions.invite_to_apply(user, s), _("Invited to apply.")
-        ),
-        "invite_to_interview": Act(
-            EmptyForm, lambda user, s, data: actions.invite_to_interview(user, s), _("Invited to an interview.")
-        ),
-        "record_hired": Act(EmptyForm, lambda user, s, data: actions.record_hired(user, s), _("Recorded as hired.")),
-        "not_a_fit": Act(
-            NotAFitForm,
-            lambda user, s, data: actions.not_a_fit(user, s, data.get("reason", "")),
-            _("Answered: not a fit this time."),
-        ),
-        "archive": Act(EmptyForm, lambda user, s, data: actions.archive(user, s), _("Archived.")),
-    }
-
-
 @dataclass(frozen=True)
 class Offer:
     """A button on a page: the table's row, its address part and its label."""
@@ -245,7 +191,7 @@ def suggestion_page(request, code):
     suggestion = access.access_suggestion(user, code)
     view = access.view_of(user, suggestion)
     if view.role == "decision_maker":
-        log_reads(user, AccessKind.DECISION_MAKER_OPENED_CANDIDATE, [_read(suggestion)])
+        log_reads(user, AccessKind.DECISION_MAKER_OPENED_CANDIDATE, [access.candidate_read(suggestion)])
     consent = actions.consent_text(suggestion) if view.role == "seeker" else ""
     return render(
         request,
@@ -287,7 +233,7 @@ def suggestion_act(request, code, action):
     """Run one action on a suggestion: htmx gets the inbox card back, a plain post goes back with a message."""
     user = request.user
     name = action.replace("-", "_")
-    act = _acts().get(name)
+    act = acts().get(name)
     if act is None:
         raise Http404
     suggestion = access.access_suggestion(user, code)
@@ -328,7 +274,9 @@ def suggestion_inbox(request):
     inbox_filter, candidates = _inbox(request)
     postings, units = access.inbox_places(user)
     page = Paginator(candidates, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    log_reads(user, AccessKind.DECISION_MAKER_OPENED_CANDIDATE, [_read(candidate.lead) for candidate in page])
+    log_reads(
+        user, AccessKind.DECISION_MAKER_OPENED_CANDIDATE, [access.candidate_read(candidate.lead) for candidate in page]
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -404,7 +352,9 @@ def shortlist_csv(candidates: list[access.Candidate]) -> bytes:
 def suggestion_shortlist(request):
     """The inbox as it is filtered, as a CSV file for Excel."""
     _filter, candidates = _inbox(request)
-    log_reads(request.user, AccessKind.DECISION_MAKER_EXPORTED_SHORTLIST, [_read(c.lead) for c in candidates])
+    log_reads(
+        request.user, AccessKind.DECISION_MAKER_EXPORTED_SHORTLIST, [access.candidate_read(c.lead) for c in candidates]
+    )
     response = HttpResponse(shortlist_csv(candidates), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="shortlist.csv"'
     return response

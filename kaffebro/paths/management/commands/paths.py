@@ -19,7 +19,7 @@ from django.utils.translation import gettext, ngettext, pgettext
 from kaffebro.accounts.models import User
 from kaffebro.core.converters import looks_like_code
 from kaffebro.network import access
-from kaffebro.network.models import Organisation, Posting, Target, TargetKind, Unit
+from kaffebro.paths.lookups import spec_for, target_name
 from kaffebro.paths.results import WaysIn
 from kaffebro.paths.service import find_paths
 from kaffebro.paths.targets import TargetSpec
@@ -53,7 +53,7 @@ class Command(BaseCommand):
         """The spec and a readable name for a code, looked up as the member's own pages would."""
         if looks_like_code(code):
             lookups: tuple[tuple[Callable[[User, str], Any], Callable[[Any], str]], ...] = (
-                (access.access_target, _target_name),
+                (access.access_target, target_name),
                 (access.access_organisation, lambda organisation: organisation.name),
                 (access.unit_by_code, lambda unit: f"{unit.name}, {unit.organisation.name}"),
                 (access.posting_by_code, lambda posting: f"{posting.title}, {posting.organisation.name}"),
@@ -63,7 +63,7 @@ class Command(BaseCommand):
                     found = lookup(user, code)
                 except Http404:
                     continue
-                return _spec_for(found), describe(found)
+                return spec_for(found), describe(found)
         raise CommandError(
             f"{code!r} is none of {user.email}'s targets, nor an organisation, unit or posting they may see."
         )
@@ -100,29 +100,3 @@ class Command(BaseCommand):
                 value = formats.number_format(factor.value, decimal_pos=2)
                 detail = f" ({factor.detail})" if factor.detail else ""
                 write(f"     {factor.label}{detail}: {value}")
-
-
-def _spec_for(found: Target | Organisation | Unit | Posting) -> TargetSpec:
-    if isinstance(found, Target):
-        return TargetSpec.for_target(found)
-    if isinstance(found, Organisation):
-        return TargetSpec.for_organisation(found)
-    if isinstance(found, Unit):
-        return TargetSpec.for_unit(found)
-    if isinstance(found, Posting):
-        return TargetSpec.for_posting(found)
-    raise TypeError(type(found).__name__)
-
-
-def _target_name(target: Target) -> str:
-    organisation, unit = access.target_place(target)
-    if target.kind == TargetKind.FIELD:
-        field = target.job_field
-        if target.region:
-            return gettext("Job field: %(field)s in %(region)s") % {
-                "field": field,
-                "region": target.get_region_display(),
-            }
-        return gettext("Job field: %(field)s") % {"field": field}
-    parts = [target.posting.title if target.posting else "", unit.name if unit else "", str(organisation)]
-    return ", ".join(part for part in parts if part)
