@@ -168,7 +168,6 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 TASKS = {"default": {"BACKEND": env_str("TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
-SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
@@ -331,6 +330,8 @@ RATE_LIMITS = {
 # A session ends after this long without a request, and this long after the log-in whatever happens.
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 2 * 60 * 60)
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
+# The browser forgets the cookie when the server would refuse the session anyway.
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 # Changing the password or two-factor settings needs the password typed within this many seconds.
 REAUTH_SECONDS = env_int("REAUTH_SECONDS", 5 * 60)
 # The name authenticator apps show next to the member's address.

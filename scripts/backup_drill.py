@@ -1,7 +1,7 @@
 """Backup and restore drill: a restored backup must not bring back a member erased after it was taken.
 
 1. `pg_dump --format=custom` of a database holding the demo network: the nightly backup;
-2. a member is erased in the live database (`erase_member`, what "Delete my account" runs), and
+2. a member is erased in the live database (`manage.py erase_member`, what "Delete my account" runs), and
 3. `manage.py replay_erasures --save` keeps the erasure log (ids and codes only) outside the database;
 4. the backup, taken before the erasure, is restored with `pg_restore` into a new database: the member is back;
 5. `manage.py replay_erasures --from` on the restored database erases them again;
@@ -156,16 +156,22 @@ def _name(url: str) -> str:
 
 
 def _erase(url: str, member_ids: list[int], log: Path) -> None:
-    """What "Delete my account" runs (there is no management command for it, so through the shell), then what
-    the operator runs before restoring: `replay_erasures --save` (in the same process, one start-up less)."""
-    code = (
-        "from django.core.management import call_command\n"
-        "from kaffebro.core.personal_data import erase_member\n"
-        f"missing = [pk for pk in {member_ids!r} if not erase_member(pk)]\n"
-        "assert not missing, f'no such member: {missing}'\n"
-        f"call_command('replay_erasures', '--save', {str(log)!r})\n"
-    )
-    manage(url, "shell", "--no-imports", "-c", code)
+    """What the operator runs for an erasure request (`erase_member`, the same erasure as "Delete my account"),
+    then what they run before restoring: `replay_erasures --save`."""
+    for email in _emails(url, member_ids):
+        manage(url, "erase_member", "--email", email, "--yes")
+    manage(url, "replay_erasures", "--save", str(log))
+
+
+def _emails(url: str, member_ids: list[int]) -> list[str]:
+    import psycopg
+
+    with psycopg.connect(url) as connection:
+        rows = connection.execute("SELECT id, email FROM accounts_user WHERE id = ANY(%s)", [member_ids]).fetchall()
+    missing = set(member_ids) - {row[0] for row in rows}
+    if missing:
+        raise SystemExit(f"No such member: {sorted(missing)}")
+    return [row[1] for row in rows]
 
 
 def _references(url: str, entries: list[dict]) -> dict[str, int]:

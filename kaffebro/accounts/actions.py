@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from kaffebro.accounts import tasks, throttle, totp
 from kaffebro.accounts.models import Authenticator, Language, RecoveryCode, User
 from kaffebro.accounts.signals import display_name_changed
-from kaffebro.accounts.tokens import member_for_token
+from kaffebro.accounts.tokens import InvalidToken, email_change_for_token, email_change_token, member_for_token
 from kaffebro.core.events import record_event
 from kaffebro.core.models import Event
 
@@ -32,6 +32,7 @@ DISPLAY_NAME_MAX = User._meta.get_field("display_name").max_length or 120
 VERIFICATION_SENT = "accounts.verification_sent"
 SIGNUP_ATTEMPT_MAILED = "accounts.signup_attempt_mailed"
 PASSWORD_RESET_MAILED = "accounts.password_reset_mailed"
+EMAIL_CHANGE_REQUESTED = "accounts.email_change_requested"
 
 
 def normalise_email(email: str) -> str:
@@ -149,6 +150,55 @@ def change_password(user: User, new_password: str) -> None:
         user.set_password(new_password)
         user.save(update_fields=["password"])
         record_event("accounts.password_changed", actor=user, subject=user.code)
+
+
+def request_email_change(user: User, new_email: str) -> bool:
+    """Mail a link to the new address and a notice to the current one; the address changes only when the link
+    is opened (`confirm_email_change`).
+
+    An address that belongs to another account gets no link, but the member sees the same answer and the
+    current address the same notice, so the page never tells whether an address has an account. Returns False,
+    sending nothing, when the member asked less than a minute ago.
+    """
+    new_email = normalise_email(new_email)
+    if new_email == user.email.lower():
+        raise ValidationError(_("That is already your e-mail address."), code="same_address")
+    taken = User.objects.filter(email__iexact=new_email).exclude(pk=user.pk).exists()
+    token = email_change_token(user, new_email)
+    with transaction.atomic():
+        if _mailed_recently(user, EMAIL_CHANGE_REQUESTED):
+            return False
+        record_event(EMAIL_CHANGE_REQUESTED, actor=user, subject=user.code)
+        if not taken:
+            transaction.on_commit(partial(tasks.send_email_change_link.enqueue, user.pk, token))
+        transaction.on_commit(partial(tasks.send_email_change_notice.enqueue, user.pk, token))
+    return True
+
+
+def confirm_email_change(user: User, token: str) -> str:
+    """Switch the logged-in member to the address the link was sent to; returns the new address.
+
+    Raises InvalidToken for a link that is expired, forged, another member's, or already used (the address is no
+    longer the one it changes from: a conditional update, so of two links, or two clicks, one wins), and
+    ValidationError when the address has meanwhile become another account's.
+    """
+    change = email_change_for_token(token)
+    if change.member != user.code:
+        raise InvalidToken
+    try:
+        with transaction.atomic():
+            switched = User.objects.filter(pk=user.pk, email=change.old, is_active=True).update(
+                email=change.new, email_verified_at=timezone.now()
+            )
+            if not switched:
+                raise InvalidToken
+            record_event("accounts.email_changed", actor=user, subject=user.code)
+    except IntegrityError:
+        raise ValidationError(
+            _("This address now belongs to another Kaffebro account, so yours was not changed."), code="taken"
+        ) from None
+    user.refresh_from_db(fields=["email", "email_verified_at"])
+    return user.email
 
 
 def update_preferences(user: User, *, display_name: str, language: str, time_zone: str) -> list[str]:

@@ -151,6 +151,15 @@ class EmailForm(forms.Form):
     )
 
 
+class EmailChangeForm(forms.Form):
+    email = forms.EmailField(
+        label=_("New e-mail address"),
+        max_length=EMAIL_MAX,
+        help_text=_("We mail a link to this address. Your address changes when you open it."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
 class PreferencesForm(forms.Form):
     display_name = forms.CharField(
         label=_("Display name"),

@@ -15,22 +15,29 @@ from django.utils.http import urlsafe_base64_encode
 from django_tasks import task
 
 from kaffebro.accounts.models import User
-from kaffebro.accounts.tokens import verification_token
+from kaffebro.accounts.tokens import (
+    EMAIL_CHANGE_MAX_AGE,
+    EmailChange,
+    InvalidToken,
+    email_change_for_token,
+    verification_token,
+)
 
 
 def absolute_url(path: str) -> str:
     return settings.SITE_URL + path
 
 
-def send_member_mail(user: User, template: str, context: dict) -> None:
-    """Render `accounts/email/<template>` (subject, plain text and HTML) in the member's language and send it."""
+def send_member_mail(user: User, template: str, context: dict, *, to: str = "") -> None:
+    """Render `accounts/email/<template>` (subject, plain text and HTML) in the member's language and send it
+    to the member's address, or to `to` (a new address, not yet confirmed)."""
     with translation.override(user.language):
         context = {"member": user, "site_url": settings.SITE_URL, "language": user.language, **context}
         subject = " ".join(render_to_string(f"accounts/email/{template}_subject.txt", context).split())
         message = EmailMultiAlternatives(
             subject=subject,
             body=render_to_string(f"accounts/email/{template}.txt", context),
-            to=[user.email],
+            to=[to or user.email],
             headers={"Content-Language": user.language},
         )
         message.attach_alternative(render_to_string(f"accounts/email/{template}.html", context), "text/html")
@@ -76,3 +83,38 @@ def send_password_reset_mail(user_id: int) -> None:
     path = reverse("accounts:password_reset_confirm", kwargs={"uidb64": uidb64, "token": token})
     hours = settings.PASSWORD_RESET_TIMEOUT // 3600
     send_member_mail(user, "password_reset", {"link": absolute_url(path), "hours": hours})
+
+
+def _change_still_wanted(user_id: int, token: str) -> tuple[User, EmailChange] | None:
+    """The member and the change, unless the member is gone or no longer has the address they changed from."""
+    user = _active_member(user_id)
+    try:
+        change = email_change_for_token(token)
+    except InvalidToken:
+        return None
+    if user is None or user.code != change.member or user.email != change.old:
+        return None
+    return user, change
+
+
+@task()
+def send_email_change_link(user_id: int, token: str) -> None:
+    """The link, to the new address, that proves the member reads it; only opening it changes the address."""
+    wanted = _change_still_wanted(user_id, token)
+    if wanted is None:
+        return
+    user, change = wanted
+    link = absolute_url(reverse("accounts:email_change_confirm", kwargs={"token": token}))
+    context = {"link": link, "hours": EMAIL_CHANGE_MAX_AGE // 3600, "new_email": change.new}
+    send_member_mail(user, "email_change", context, to=change.new)
+
+
+@task()
+def send_email_change_notice(user_id: int, token: str) -> None:
+    """Tells the current address that a change was asked for, so a member whose account was taken over notices."""
+    wanted = _change_still_wanted(user_id, token)
+    if wanted is None:
+        return
+    user, change = wanted
+    context = {"new_email": change.new, "reset_link": absolute_url(reverse("accounts:password_reset"))}
+    send_member_mail(user, "email_change_notice", context)

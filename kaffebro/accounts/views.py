@@ -28,6 +28,7 @@ from kaffebro.accounts.decorators import allowed_before_two_factor, recent_login
 from kaffebro.accounts.forms import (
     ChangePasswordForm,
     ConfirmPasswordForm,
+    EmailChangeForm,
     EmailForm,
     LanguageForm,
     LoginForm,
@@ -39,7 +40,7 @@ from kaffebro.accounts.forms import (
 )
 from kaffebro.accounts.models import Authenticator, Language, User
 from kaffebro.accounts.ratelimit import rate_limited
-from kaffebro.accounts.tokens import InvalidToken, member_for_token
+from kaffebro.accounts.tokens import InvalidToken, email_change_for_token, member_for_token
 from kaffebro.core.converters import looks_like_code
 
 MEMBER_BACKEND = "kaffebro.accounts.backends.EmailBackend"
@@ -338,6 +339,65 @@ def password_change(request):
         messages.success(request, _("Your password is changed."))
         return redirect("accounts:settings")
     return render(request, "accounts/password_change.html", {"form": form, "nav": "settings"})
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+@rate_limited("account_mail", methods=["POST"])
+@recent_login_required
+def email_change(request):
+    """Ask for a new address; the answer is the same whether or not the address has an account."""
+    form = EmailChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        new_email = actions.normalise_email(form.cleaned_data["email"])
+        try:
+            sent = actions.request_email_change(request.user, new_email)
+        except ValidationError as error:
+            form.add_error("email", error)
+        else:
+            if sent:
+                messages.success(
+                    request,
+                    _(
+                        "We sent a link to %(new)s. Open it to change your address; until then you log in with "
+                        "%(current)s."
+                    )
+                    % {"new": new_email, "current": request.user.email},
+                )
+            else:
+                messages.info(request, _("We sent a link less than a minute ago. Wait a minute and ask again."))
+            return redirect("accounts:settings")
+    return render(request, "accounts/email_change.html", {"form": form, "nav": "settings"})
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def email_change_confirm(request, token: str):
+    """GET only shows a button, because mail scanners open links; the address changes on POST.
+
+    The member must be logged in as the account the link was made for: the link alone changes nothing."""
+    if request.method != "POST":
+        try:
+            change = email_change_for_token(token)
+        except InvalidToken:
+            return _invalid_email_change_link(request)
+        if change.member != request.user.code or change.old != request.user.email:
+            return _invalid_email_change_link(request)
+        return render(request, "accounts/email_change_confirm.html", {"token": token, "new_email": change.new})
+    try:
+        new_email = actions.confirm_email_change(request.user, token)
+    except InvalidToken:
+        return _invalid_email_change_link(request)
+    except ValidationError as error:
+        return _invalid_email_change_link(request, error.messages[0])
+    messages.success(
+        request, _("Your e-mail address is now %(email)s. Log in with it from now on.") % {"email": new_email}
+    )
+    return redirect("accounts:settings")
+
+
+def _invalid_email_change_link(request, reason: str = ""):
+    return render(request, "accounts/email_change_invalid.html", {"reason": reason, "nav": "settings"}, status=400)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

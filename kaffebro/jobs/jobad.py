@@ -45,6 +45,7 @@ from kaffebro.network.models import EmploymentType
 MAX_BYTES = 2 * 1024 * 1024  # a saved job-ad page with its inline scripts is rarely more than a few hundred kB
 MAX_NODES = 5_000  # JSON objects looked at when searching for the JobPosting
 MAX_DEPTH = 30
+MAX_ITEMS = 100_000  # values of all kinds put aside to look at, however the document is shaped
 MAX_TITLE_CHARS = 200
 MAX_TEXT_CHARS = 200  # location, identifier, employer name
 MAX_URL_CHARS = 500
@@ -190,6 +191,42 @@ def _unreadable() -> JobAdError:
     )
 
 
+# Files picked by mistake, known by their first bytes. Only those bytes are looked at: nothing is ever unpacked,
+# so a ZIP or gzip bomb costs no more than any other small file.
+_ARCHIVE_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"\x1f\x8b")  # ZIP (also .xlsx, .docx) and gzip
+_PDF_MAGIC = (b"%PDF-",)
+_PICTURE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*")
+_PROGRAM_MAGIC = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"\x7fELF", b"MZ\x90\x00")  # old Office files, programs
+
+
+def _refuse_binary(data: bytes) -> None:
+    """Refuse an archive, a PDF, a picture or a program with advice on what to upload instead."""
+    if data.startswith(_ARCHIVE_MAGIC):
+        raise JobAdError(
+            _(
+                "This is a compressed file (ZIP or gzip), and Kaffebro cannot read this file as text: it does not "
+                "unpack files. Unpack it on your computer and upload the job ad's saved page (.html) or its .json "
+                "file."
+            )
+        )
+    if data.startswith(_PDF_MAGIC):
+        raise JobAdError(
+            _(
+                "This is a PDF, and Kaffebro cannot read this file as text. Open the ad in your browser, save the "
+                "page (.html) and upload that, or paste its JSON-LD."
+            )
+        )
+    if data.startswith(_PICTURE_MAGIC) or (data[8:12] == b"WEBP" and data.startswith(b"RIFF")):
+        raise JobAdError(
+            _(
+                "This is a picture, and Kaffebro cannot read this file as text. Open the ad in your browser, save "
+                "the page (.html) and upload that, or paste its JSON-LD."
+            )
+        )
+    if data.startswith(_PROGRAM_MAGIC):
+        raise _unreadable()
+
+
 def _too_big(size: int) -> JobAdError:
     return JobAdError(
         _("The file is too large (%(size)s MB). A job ad may be at most %(limit)s MB.")
@@ -270,9 +307,13 @@ def _types(node: dict) -> set[str]:
 
 
 def _nodes(value: Any) -> Iterator[dict]:
-    """Every JSON object in the document, depth first, within the node and depth limits."""
+    """Every JSON object in the document, depth first, within the node, depth and item limits.
+
+    The item limit bounds the work on a document of a million tiny values, which fits in the size limit: without
+    it, a list of 600,000 empty objects took seconds to walk although only the first MAX_NODES are looked at."""
     stack: list[tuple[Any, int]] = [(value, 0)]
     seen = 0
+    budget = MAX_ITEMS
     while stack and seen < MAX_NODES:
         current, depth = stack.pop()
         if depth > MAX_DEPTH:
@@ -280,9 +321,14 @@ def _nodes(value: Any) -> Iterator[dict]:
         if isinstance(current, dict):
             seen += 1
             yield current
-            stack.extend((child, depth + 1) for child in reversed(list(current.values())))
+            children = list(current.values())
         elif isinstance(current, list):
-            stack.extend((child, depth + 1) for child in reversed(current))
+            children = current
+        else:
+            continue
+        children = children[:budget]
+        budget -= len(children)
+        stack.extend((child, depth + 1) for child in reversed(children))
 
 
 @dataclass
@@ -550,6 +596,7 @@ def read_job_ad(data: bytes | str) -> JobAd:
     else:
         if len(data) > MAX_BYTES:
             raise _too_big(len(data))
+        _refuse_binary(data)
         text = _decode(data)
     if "\x00" in text:
         raise _unreadable()

@@ -81,6 +81,15 @@ class TestAbsoluteTimeout:
         log_in(client, mette.email)
         assert client.get(SETTINGS).status_code == 200
 
+    def test_the_cookie_lives_no_longer_than_the_session_may(self, client, mette, clock, settings):
+        """A cookie that outlived the absolute limit would carry a session id the server refuses anyway."""
+        assert settings.SESSION_COOKIE_AGE == settings.SESSION_ABSOLUTE_SECONDS == 12 * 60 * 60
+        response = log_in(client, mette.email)
+        cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+        assert int(cookie["max-age"]) == settings.SESSION_ABSOLUTE_SECONDS
+        session = client.session
+        assert session.get_expiry_age() == settings.SESSION_ABSOLUTE_SECONDS
+
     def test_a_public_page_still_opens_after_the_timeout(self, client, mette, clock, settings):
         log_in(client, mette.email)
         clock.advance(seconds=settings.SESSION_IDLE_SECONDS + 1)

@@ -48,6 +48,16 @@ def archive() -> ImportRejected:
     )
 
 
+def compressed() -> ImportRejected:
+    return ImportRejected(
+        "binary",
+        _(
+            "This is a compressed file (gzip). Kaffebro does not unpack files: unpack it on your computer and "
+            "import the contact file inside (a .csv or .vcf file)."
+        ),
+    )
+
+
 def binary() -> ImportRejected:
     return ImportRejected(
         "binary",

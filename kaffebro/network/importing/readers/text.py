@@ -20,10 +20,12 @@ OTHER_MAGIC = (
     b"\xff\xd8\xff",  # JPEG
     b"GIF87a",
     b"GIF89a",
-    b"\x1f\x8b",  # gzip
     b"II*\x00",  # TIFF
     b"MM\x00*",
+    b"\x7fELF",  # a Linux program
+    b"MZ\x90\x00",  # a Windows program
 )
+GZIP_MAGIC = b"\x1f\x8b"
 # Names stored inside a ZIP that mark it as a spreadsheet workbook rather than a plain archive.
 WORKBOOK_MARKERS = (b"xl/", b"opendocument.spreadsheet", b"Index/Document.iwa")
 BOMS = (
@@ -59,12 +61,16 @@ def decode(data: bytes) -> str:
 
 
 def refuse_binary(data: bytes) -> None:
-    """Refuse the files people pick by mistake, by their magic number, with advice for the commonest: workbooks."""
+    """Refuse the files people pick by mistake, by their magic number, with advice for the commonest: workbooks.
+
+    Only the first bytes are looked at: an archive is never unpacked, so a ZIP or gzip bomb costs nothing."""
     if data.startswith(WORKBOOK_MAGIC):
         raise rejections.workbook()
     if data.startswith(ARCHIVE_MAGIC):
         head = data[:SAMPLE_BYTES]
         raise rejections.workbook() if any(marker in head for marker in WORKBOOK_MARKERS) else rejections.archive()
+    if data.startswith(GZIP_MAGIC):
+        raise rejections.compressed()
     if data.startswith(OTHER_MAGIC) or (data[8:12] == b"WEBP" and data.startswith(b"RIFF")):
         raise rejections.binary()
 
