@@ -32,5 +32,7 @@ urlpatterns = [
     path("operator/", admin.site.urls),
 ]
 
+handler400 = "kaffebro.core.views.bad_request"
+handler403 = "kaffebro.core.views.permission_denied"
 handler404 = "kaffebro.core.views.not_found"
 handler500 = "kaffebro.core.views.server_error"

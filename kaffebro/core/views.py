@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponseServerError
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
@@ -32,15 +32,33 @@ def not_found(request, exception=None):
 
 
 @login_not_required
+def permission_denied(request, exception=None):
+    """A page for a role the member does not hold (a coach's caseload, a manager's postings). Unlike someone
+    else's object (404), such a page is no secret, so the answer says what is missing."""
+    return render(request, "core/403.html", status=403)
+
+
+@login_not_required
+def bad_request(request, exception=None):
+    """A request the server will not take (a form body over the size limit, a forged host). Rendered without the
+    request, like the error page: what was wrong with the request must not break the answer to it."""
+    return _plain_page(request, "core/400.html", HttpResponseBadRequest)
+
+
+@login_not_required
 def server_error(request):
     """Rendered without the request: whatever broke (database, session, a context processor) must not break this.
 
     It shows the request id and nothing of the error, so a member can quote a reference and the
     operator finds every log line of that request by it.
     """
+    return _plain_page(request, "core/500.html", HttpResponseServerError)
+
+
+def _plain_page(request, template: str, response_class: type[HttpResponse]) -> HttpResponse:
     try:
         stylesheet = static("kaffebro/site.css")
     except ValueError:  # the static files were not collected: a plain page, but a page
         stylesheet = ""
     context = {"request_id": getattr(request, "request_id", ""), "stylesheet": stylesheet}
-    return HttpResponseServerError(loader.get_template("core/500.html").render(context))
+    return response_class(loader.get_template(template).render(context))
