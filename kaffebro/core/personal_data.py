@@ -69,6 +69,8 @@ class Export:
     model: type[models.Model]
     rows: Callable[[Any], models.QuerySet]
     fields: tuple[str, ...]
+    # Blanks, row by row, what the member did not see of a record they only took part in (None: rows in full).
+    as_seen: Callable[[Any, dict[str, Any]], dict[str, Any]] | None = None
 
 
 @dataclass
@@ -170,7 +172,8 @@ def _plain(value: Any) -> Any:
 def export_rows(export: Export, user: Any) -> list[dict[str, Any]]:
     lookups = _column_lookups(export)
     rows = export.rows(user).order_by("pk").values(*lookups.values())
-    return [{column: _plain(row[lookup]) for column, lookup in lookups.items()} for row in rows]
+    plain = [{column: _plain(row[lookup]) for column, lookup in lookups.items()} for row in rows]
+    return [export.as_seen(user, row) for row in plain] if export.as_seen else plain
 
 
 def export_data(user: Any) -> dict[str, Any]:

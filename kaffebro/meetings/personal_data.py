@@ -96,6 +96,29 @@ AS_OTHER_PARTY = (
 )
 
 
+# As the request page shows it (`access.view_of`, `access.seen_by`): the connector never sees the time or the place
+# (only those at the table do), and the person to meet reads the seeker's message only on a direct request (on an
+# introduction it was written to the connector).
+NOT_SEEN_BY_CONNECTOR = ("place", "video_link", "starts", "ends")
+NOT_SEEN_BY_PERSON_INTRODUCED = ("message",)
+
+
+def as_seen_by_other_party(user, row: dict) -> dict:
+    """A request of someone else's exactly as far as this member saw it, the rest blank."""
+    hidden: tuple[str, ...]
+    if row["connector"] == user.code:
+        hidden = NOT_SEEN_BY_CONNECTOR
+    elif row["kind"] != RequestKind.DIRECT:
+        hidden = NOT_SEEN_BY_PERSON_INTRODUCED
+    else:
+        hidden = ()
+    return {column: None if column in hidden else value for column, value in row.items()}
+
+
+def seen_as_person_to_meet(user) -> Q:
+    return Q(person_member=user, reached_person__isnull=False) & ~Q(seeker=user)
+
+
 def seen_by_other_party(user) -> Q:
     """Requests of others the member saw: as connector once sent to them, as person to meet once it reached them."""
     return (Q(connector=user, first_sent__isnull=False) | Q(person_member=user, reached_person__isnull=False)) & ~Q(
@@ -136,6 +159,7 @@ EXPORTS = (
         MeetingRequest,
         lambda user: MeetingRequest.objects.filter(seen_by_other_party(user)),
         AS_OTHER_PARTY,
+        as_seen_by_other_party,
     ),
     Export(
         "meetings.proposed_times",
@@ -143,7 +167,7 @@ EXPORTS = (
         lambda user: ProposedTime.objects.filter(
             Q(proposed_by=user)
             | Q(request__seeker=user)
-            | Q(request__in=MeetingRequest.objects.filter(seen_by_other_party(user)))
+            | Q(request__in=MeetingRequest.objects.filter(seen_as_person_to_meet(user)))
         ),
         ("request", "starts", "ends", "proposed_by", "created"),
     ),

@@ -67,7 +67,7 @@ def test_the_decision_maker_records_for_a_candidate_suggested_to_her(mette, jona
     suggestion = suggestion_of(mette, jonas, sofie, posting=opening)
     body = {"suggestion": suggestion.code, "kind": "interview", "date": yesterday()}
     assert as_member(dorte).post("/api/v1/outcomes/", body).status_code == 404
-    assert as_member(jonas).post("/api/v1/outcomes/", body).status_code == 409  # he suggested; he does not decide
+    assert as_member(jonas).post("/api/v1/outcomes/", body).status_code == 403  # he suggested; he does not decide
     made = as_member(sofie).post("/api/v1/outcomes/", body)
     assert made.status_code == 201, made.json()
     outcome = Outcome.objects.get()
@@ -109,11 +109,11 @@ def test_the_coach_reads_her_caseload_and_writes_a_note(mette, birthe, coached, 
 def test_who_is_refused_coaching(mette, coached, kim, lars, as_member, anonymous_api):
     assert as_member(lars).get("/api/v1/coaching/caseload/").status_code == 403
     assert as_member(kim).get("/api/v1/coaching/caseload/").json()["results"] == []
-    for member in (kim, lars, mette):
-        assert as_member(member).get(f"/api/v1/coaching/caseload/{coached.code}/").status_code == 404
-        assert (
-            as_member(member).post(f"/api/v1/coaching/caseload/{coached.code}/notes/", {"text": "x"}).status_code == 404
-        )
+    # Kim is a coach, but not hers (404); Lars and Mette are no coaches at all (403).
+    for member, status in ((kim, 404), (lars, 403), (mette, 403)):
+        assert as_member(member).get(f"/api/v1/coaching/caseload/{coached.code}/").status_code == status
+        note = as_member(member).post(f"/api/v1/coaching/caseload/{coached.code}/notes/", {"text": "x"})
+        assert note.status_code == status
     assert as_member(kim).post(f"/api/v1/coaching/coaches/{coached.code}/withdraw/").status_code == 404
     assert anonymous_api.get("/api/v1/coaching/caseload/").status_code == 401
     assert CoachAccess.objects.get().withdrawn is None and not CoachNote.objects.exists()

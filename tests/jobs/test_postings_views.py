@@ -239,13 +239,13 @@ class TestCreateAndEdit:
         assert not Posting.objects.exists()
 
     @pytest.mark.parametrize("who", ["mette", "lars"])
-    def test_the_form_of_an_organisation_is_404_for_those_who_do_not_decide_there(
+    def test_the_form_of_an_organisation_is_403_for_those_who_decide_nowhere(
         self, request, client_for, who, region_h, digitalisering
     ):
         client = client_for(request.getfixturevalue(who))
         url = reverse("jobs:posting_create", args=[region_h.code])
-        assert client.get(url).status_code == 404
-        assert client.post(url, form_data(unit=digitalisering.code)).status_code == 404
+        assert client.get(url).status_code == 403
+        assert client.post(url, form_data(unit=digitalisering.code)).status_code == 403
         assert not Posting.objects.exists()
 
     def test_sofie_edits(self, client_for, sofie, sofies_posting):
@@ -269,14 +269,15 @@ class TestCreateAndEdit:
         assert client_for(olga).post(reverse("jobs:posting_edit", args=[sofies_posting.code]), data).status_code == 302
         assert Posting.objects.get().title == "Rettet"
 
-    @pytest.mark.parametrize("who", ["dorte", "mette", "lars"])
+    @pytest.mark.parametrize(("who", "status"), [("dorte", 404), ("mette", 403), ("lars", 403)])
     @pytest.mark.parametrize("name", ["jobs:posting_edit", "jobs:posting_close", "jobs:posting_reopen"])
-    def test_someone_elses_posting_is_404(self, request, client_for, who, name, sofies_posting):
+    def test_someone_elses_posting_is_refused(self, request, client_for, who, status, name, sofies_posting):
+        """Dorte decides elsewhere: Sofie's posting is not hers (404). Mette and Lars manage nothing (403)."""
         client = client_for(request.getfixturevalue(who))
         url = reverse(name, args=[sofies_posting.code])
-        assert client.get(url).status_code in (404, 405)
+        assert client.get(url).status_code in (status, 405)
         data = form_data(title="Overtaget", unit=sofies_posting.unit.code, updated=sofies_posting.updated.isoformat())
-        assert client.post(url, data).status_code == 404
+        assert client.post(url, data).status_code == status
         posting = Posting.objects.get()
         assert (posting.title, posting.closed) == ("Dataanalytiker", None)
 
@@ -377,10 +378,10 @@ class TestImport:
         response = client_for(sofie).post(reverse("jobs:posting_import"), {"file": upload})
         assert "where you do not decide on hiring" in response.content.decode()
 
-    def test_confirming_for_an_organisation_of_others_is_404(self, client_for, dorte, mette, other_posting):
+    def test_confirming_for_an_organisation_of_others_is_refused(self, client_for, dorte, mette, other_posting):
         url = reverse("jobs:posting_import_confirm", args=[other_posting.organisation.code])
-        for member in (dorte, mette):
-            assert client_for(member).post(url, form_data()).status_code == 404
+        assert client_for(dorte).post(url, form_data()).status_code == 404  # she decides, but not there
+        assert client_for(mette).post(url, form_data()).status_code == 403  # she decides nowhere
         assert Posting.objects.count() == 1
 
     def test_a_corrected_preview_with_errors_writes_nothing(self, client_for, sofie, region_h, digitalisering):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from kaffebro.api.idempotency import idempotent
@@ -125,7 +125,7 @@ def _record_as_decision_maker(user, data: dict) -> Outcome:
     """A decision-maker's record for a candidate suggested to them: the suggestion names the seeker and the place."""
     suggestion = suggestions_access.access_suggestion(user, data["suggestion"])
     if suggestions_access.role_in(user, suggestion) != "decision_maker":
-        raise actions.Refused(_("Only the seeker, or the decision-maker of the posting, can record this."))
+        raise PermissionDenied(_("Only the decision-maker the candidate was suggested to can record this."))
     form = OutcomeForm(
         {**_form_values(data), "credit": "suggestion"},
         credits=[CreditChoice("suggestion", "", Credit.SUGGESTION, {"suggestion": suggestion})],

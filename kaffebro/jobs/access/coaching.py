@@ -53,7 +53,9 @@ def caseload_of(coach: User) -> QuerySet[CoachAccess]:
 
 
 def access_for_coach(coach: User, code: str) -> CoachAccess:
-    """One seeker of the coach's caseload by the access's code; 404 once withdrawn, and for anyone else."""
+    """One seeker of the coach's caseload by the access's code: 403 for a member who is no coach (as on the
+    caseload itself), 404 once withdrawn and for anyone else's."""
+    require_coach(coach)
     return get_object_or_404(caseload_of(coach), code=code)
 
 

@@ -144,7 +144,11 @@ def may_manage(user: User, posting: Posting, scope: Scope | None = None) -> bool
 
 
 def access_managed_posting(user: User, code: str, scope: Scope | None = None) -> Posting:
-    """A posting the member manages, by its code; 404 for any other."""
+    """A posting the member manages, by its code: 403 for a member who manages no postings at all (the role is
+    missing, as on the managers' pages without an object), 404 for a posting that is not theirs."""
+    scope = scope or scope_of(user)
+    if not scope.manages_any:
+        raise PermissionDenied
     return get_object_or_404(managed_postings(user, scope), code=code)
 
 
@@ -169,7 +173,11 @@ def organisations_to_post_for(user: User, scope: Scope, query: str) -> list[Orga
 
 
 def access_manageable_organisation(user: User, code: str, scope: Scope | None = None) -> Organisation:
-    """An organisation the member may post for, by its code; 404 for any other."""
+    """An organisation the member may post for, by its code: 403 for a member who manages no postings at all,
+    404 for an organisation that is not theirs to post for."""
+    scope = scope or scope_of(user)
+    if not scope.manages_any:
+        raise PermissionDenied
     return get_object_or_404(manageable_organisations(user, scope), code=code)
 
 

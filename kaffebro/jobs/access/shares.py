@@ -91,11 +91,13 @@ def may_ask(helper: User, seeker: User) -> bool:
 
 def eligible_helpers(seeker: User) -> QuerySet[User]:
     """The members a seeker may give a standing consent to: her coaches (open access), members she met over
-    coffee (the person she met, or the connector who introduced her), and members among her own contacts."""
+    coffee (the person she met, or the connector who introduced her), and members among her own contacts.
+    Only a seeker gives consent: for anyone else the list would only tell which of their contacts are members."""
     met = MeetingRequest.objects.filter(seeker=seeker, state__in=MET)
     coaches = CoachAccess.objects.filter(seeker=seeker, withdrawn__isnull=True, coach__is_coach=True)
     return (
         User.objects.filter(is_active=True, person__suppressed=False)
+        .filter(Exists(SeekerProfile.objects.filter(user=seeker)))
         .exclude(pk=seeker.pk)
         .filter(
             Q(pk__in=met.values("person_member"))

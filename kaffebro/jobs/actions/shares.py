@@ -240,10 +240,10 @@ def _check_shown(text: str, shown: str) -> None:
 
 def grant_consent(seeker: User, helper: User, *, shown: str) -> ShareConsent:
     """A standing consent to one helper she knows, with the text she was shown (`shown` is its digest)."""
-    if not access.eligible_helpers(seeker).filter(pk=helper.pk).exists():
-        raise Refused(_("Choose one of the people listed."), field="helper")
     if not SeekerProfile.objects.filter(user=seeker).exists():
         raise Refused(_("Write your profile first: it is what your helpers will show."))
+    if not access.eligible_helpers(seeker).filter(pk=helper.pk).exists():
+        raise Refused(_("Choose one of the people listed."), field="helper")
     text = consent_text(seeker, helper, scope=ConsentScope.STANDING)
     _check_shown(text, shown)
     already = Refused(_("%(name)s already has your consent.") % {"name": helper.display_name}, field="helper")

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -11,7 +12,14 @@ from kaffebro.network import access, actions
 from kaffebro.network.forms import ContactForm, ContactSearchForm, EditContactForm, StrengthForm
 from kaffebro.network.members import connector_settings
 from kaffebro.network.models import Strength
-from kaffebro.network.views.common import is_htmx, paginate, redirect_back, typed_text, vary_on_htmx
+from kaffebro.network.views.common import (
+    is_htmx,
+    paginate,
+    redirect_back,
+    typed_text,
+    url_for_codes,
+    vary_on_htmx,
+)
 
 MAX_FILTER_ORGANISATIONS = 500
 MAX_SUGGESTIONS = 20
@@ -40,16 +48,33 @@ def contact_list(request):
         filtered = bool(form.cleaned_data["q"].strip() or form.selected_organisation())
     else:
         contacts, filtered = access.contacts_of(user), False
+    page = paginate(request, contacts)
+    page.object_list = _prepared_rows(list(page.object_list))
     context = {
         "nav": "network",
         "form": form,
-        "page": paginate(request, contacts),
+        "page": page,
         "filtered": filtered,
         "query_string": _query_without_page(request),
-        "strengths": Strength.choices,
+        "next_url": request.get_full_path(),
     }
     template = "network/_contact_results.html" if is_htmx(request) else "network/contacts.html"
     return vary_on_htmx(render(request, template, context))
+
+
+def _prepared_rows(cards: list) -> list:
+    """Each card with what its row needs beyond the card, made once per page rather than once per row: the
+    addresses it links to, and the options of its rating (one rendering per strength the page shows)."""
+    edit, rate = url_for_codes("network:edit_contact"), url_for_codes("network:rate_contact")
+    strengths = [(value, str(label)) for value, label in Strength.choices]
+    options: dict[int | None, str] = {}
+    for card in cards:
+        card.edit_url, card.rate_url = edit(card.code), rate(card.code)
+        if card.tie_strength not in options:
+            context = {"strengths": strengths, "selected": card.tie_strength}
+            options[card.tie_strength] = render_to_string("network/_strength_options.html", context)
+        card.strength_options = options[card.tie_strength]
+    return cards
 
 
 def _query_without_page(request) -> str:
@@ -148,8 +173,7 @@ def rate_contact(request, code):
             request,
             "network/_contact_row.html",
             {
-                "card": card,
-                "strengths": Strength.choices,
+                "card": _prepared_rows([card])[0],
                 "row_error": error,
                 "row_saved": not error,
                 "next_url": request.POST.get("next", ""),

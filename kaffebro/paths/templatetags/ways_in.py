@@ -10,6 +10,8 @@ from django import template
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext, pgettext
 
@@ -25,6 +27,32 @@ RADIUS = 11
 LABEL_CHARACTERS = 20
 
 
+# The diagram is drawn here rather than in a template: a page of ways draws ten, and the template engine took as
+# long over their few dozen numbers and labels as over the rest of each card. format_html escapes every value.
+_SVG = """<svg class="path-diagram" role="img" aria-labelledby="{id}-title" viewBox="0 0 {width} 64" width="{width}" \
+height="64" focusable="false">
+  <title id="{id}-title">{title}</title>
+  <defs>
+    <marker id="{id}-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" \
+orient="auto-start-reverse">
+      <path d="M0,0 L10,5 L0,10 z" fill="currentColor"/>
+    </marker>
+  </defs>
+  {edges}{nodes}
+</svg>
+"""
+_EDGE = """<line x1="{x1}" y1="18" x2="{x2}" y2="18" stroke="currentColor" stroke-width="2" \
+marker-end="url(#{id}-arrow)"/>
+  """
+_NODE = """<g class="node node-{kind}{hidden}">
+    <circle cx="{x}" cy="18" r="{radius}"{dashed}/>
+    <text x="{x}" y="52" text-anchor="middle">{label}</text>
+  </g>
+  """
+_HIDDEN = mark_safe(" node-hidden")
+_DASHED = mark_safe(' stroke-dasharray="4 3"')
+
+
 @dataclass(frozen=True)
 class Node:
     x: int
@@ -33,14 +61,8 @@ class Node:
     hidden: bool
 
 
-@dataclass(frozen=True)
-class Edge:
-    x1: int
-    x2: int
-
-
-@register.inclusion_tag("paths/_diagram.html")
-def path_diagram(way: WayIn, diagram_id: str) -> dict:
+@register.simple_tag
+def path_diagram(way: WayIn, diagram_id: str) -> SafeString:
     """An inline SVG of seeker → first person → … → target, with its own text alternative.
 
     A hidden person is drawn with a dashed outline and labelled by their role kind only:
@@ -51,16 +73,31 @@ def path_diagram(way: WayIn, diagram_id: str) -> dict:
     for number, step in enumerate(way.steps, start=1):
         label = Truncator(step.shown_as).chars(LABEL_CHARACTERS)
         nodes.append(Node(MARGIN + number * NODE_GAP, label, step.position, hidden=step.name is None))
-    edges = [Edge(left.x + RADIUS + 2, right.x - RADIUS - 6) for left, right in pairwise(nodes)]
+    edges = [
+        format_html(_EDGE, x1=left.x + RADIUS + 2, x2=right.x - RADIUS - 6, id=diagram_id)
+        for left, right in pairwise(nodes)
+    ]
+    drawn = [
+        format_html(
+            _NODE,
+            kind=node.kind,
+            hidden=_HIDDEN if node.hidden else "",
+            x=node.x,
+            radius=RADIUS,
+            dashed=_DASHED if node.hidden else "",
+            label=node.label,
+        )
+        for node in nodes
+    ]
     people = " → ".join([you, *(step.shown_as for step in way.steps)])
-    return {
-        "diagram_id": diagram_id,
-        "nodes": nodes,
-        "edges": edges,
-        "width": 2 * MARGIN + (len(nodes) - 1) * NODE_GAP,
-        "radius": RADIUS,
-        "title": gettext("Path: %(people)s") % {"people": people},
-    }
+    return format_html(
+        _SVG,
+        id=diagram_id,
+        width=2 * MARGIN + (len(nodes) - 1) * NODE_GAP,
+        title=gettext("Path: %(people)s") % {"people": people},
+        edges=mark_safe("".join(edges)),  # each piece is format_html's, so escaped already
+        nodes=mark_safe("".join(drawn)),
+    )
 
 
 @register.filter
@@ -85,8 +122,19 @@ def way_request_url(context, way: WayIn, spec: TargetSpec | None) -> str:
         return ""
     if user is None or not user.is_authenticated:
         return ""
-    try:
-        url = reverse(name)
-    except NoReverseMatch:
+    url = _request_page(request, name)
+    if not url:
         return ""
     return f"{url}?{urlencode({'way': sign_way_in(user.pk, spec, way.person_ids)})}"
+
+
+def _request_page(request, name: str) -> str:
+    """The request page's address, reversed once per request however many cards the page shows (as costly as
+    some twenty variables each time); empty when the name does not resolve."""
+    if getattr(request, "_way_request_page", (None, ""))[0] != name:
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            url = ""
+        request._way_request_page = (name, url)
+    return request._way_request_page[1]
