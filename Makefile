@@ -26,7 +26,7 @@ run: translations
 	trap 'kill 0' EXIT; $(BIN)/python manage.py db_worker & $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: translations
-	$(BIN)/pytest -n 2 --durations=15
+	$(BIN)/pytest -n 2 --dist worksteal --durations=15
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -33,7 +33,7 @@ from kaffebro.network.models import (
     SeekerProfile,
 )
 from kaffebro.notifications.models import Notification, NotificationPreferences
-from tests.conftest import know
+from tests.conftest import ONCE_IN_THE_SQLITE_PASS, know
 
 # Reviewed: the pages a visitor may open without an account. Adding one is a deliberate change here.
 PUBLIC_PAGES = {
@@ -363,6 +363,7 @@ def assert_shows_none_of(response, words: list[str], where: str) -> None:
     assert not leaked, f"{where} shows Mette's {leaked}"
 
 
+@ONCE_IN_THE_SQLITE_PASS
 @pytest.mark.django_db
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda endpoint: endpoint.label)
 def test_stranger_never_sees_or_changes_mettes_things(lars, mette, mettes_secrets, endpoint):

@@ -36,9 +36,11 @@ from rest_framework.test import APIClient
 
 from kaffebro.jobs.models import ProfileShare, ShareRecipient
 from tests.api.conftest import bearer
-from tests.conftest import log_in_with_second_factor
+from tests.conftest import ONCE_IN_THE_SQLITE_PASS, log_in_with_second_factor
 from tests.security.api_world import ApiWorld, build_api_world
 from tests.security.world import ANONYMOUS, MEMBER_ROLES, ROLES, SECOND_FACTOR_ROLES, World
+
+pytestmark = ONCE_IN_THE_SQLITE_PASS
 
 P = "/api/v1"
 OWN, FOREIGN = "own", "foreign"

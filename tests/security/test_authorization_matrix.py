@@ -30,8 +30,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.conftest import ONCE_IN_THE_SQLITE_PASS
 from tests.security.world import ANONYMOUS, FOREIGN_PARTIES, KINDS, MEMBER_ROLES, ROLES
 from tests.test_url_sweep import ENDPOINTS, PUBLIC_PAGES, Endpoint, is_login_redirect
+
+pytestmark = ONCE_IN_THE_SQLITE_PASS
 
 ALL_MEMBERS = frozenset(MEMBER_ROLES)
 MANAGERS = frozenset({"sofie", "dorte", "olga"})  # decision-makers post for their units, operators for any

@@ -19,6 +19,7 @@ from rest_framework.test import APIClient
 
 from kaffebro.core.personal_data import export_zip
 from tests.api.conftest import client_for
+from tests.conftest import ONCE_IN_THE_SQLITE_PASS
 from tests.jobs.conftest import birthe, dorte, drift, kim  # noqa: F401  (the jobs cast)
 from tests.privacy.conftest import everything  # noqa: F401  (Mette's data in every app)
 from tests.security.canaries import (
@@ -50,6 +51,8 @@ from tests.security.canaries import (
     zip_text,
 )
 from tests.test_url_sweep import ENDPOINTS
+
+pytestmark = ONCE_IN_THE_SQLITE_PASS
 
 # Roles with no business with any of Mette's objects: each of her codes answers them 404, or 403 for a page
 # their role lacks, or a redirect (to log in). Jonas, Sofie and Birthe open some of hers legitimately.
